@@ -1,0 +1,10 @@
+import { initial } from './001-initial.js'
+import type { DialectMigration } from './migration.js'
+
+/**
+ * The schema history, applied in name order. Names never change once released;
+ * a new step gets the next number and a short name.
+ */
+export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
+  '001-initial': initial,
+}
