@@ -1,0 +1,47 @@
+import type { LogEvent } from './event.js'
+
+/**
+ * One line of a file: its text without the newline (and without a trailing \r), invalid UTF-8
+ * as U+FFFD. `offset` is the byte offset of its first byte, `end` the offset just past its
+ * newline (or past its last byte when `partial`).
+ */
+export interface Line {
+  text: string
+  offset: number
+  end: number
+  /** 1-based line number in the file. */
+  number: number
+  /** True when the line was longer than the limit and `text` holds only its start. */
+  truncated: boolean
+  /** True when the line had no newline yet and was handed on after the idle timeout. */
+  partial: boolean
+}
+
+/** Settings of one watched source that the reading stages need. */
+export interface SourceSettings {
+  path: string
+  /** Service name for events that do not name one; default: derived from the file name. */
+  service?: string
+  /** Force a format instead of detecting it per line. */
+  format?: string
+  /** A line matching this starts a new event (multi-line joining); others continue one. */
+  multilineStart?: RegExp
+}
+
+/**
+ * Turns one file's lines into events: joins multi-line records (stack traces), then parses.
+ * One assembler per file; it holds at most one unfinished event.
+ */
+export interface EventAssembler {
+  /** Adds the next line; completed events are appended to `out`. */
+  push(line: Line, out: LogEvent[]): void
+  /**
+   * Hands on the held event when its last line arrived more than the join wait ago (at most
+   * 1 s), or at once when `force` is true (end of file in one-shot mode, shutdown).
+   */
+  flush(out: LogEvent[], force: boolean, now?: number): void
+  /** Byte offset of the first line held back in an unfinished event, or null when none is. */
+  heldOffset(): number | null
+}
+
+export type AssemblerFactory = (source: SourceSettings) => EventAssembler
