@@ -1,3 +1,7 @@
+import type { Severity } from '../incidents/severity.js'
+
+export type { Severity } from '../incidents/severity.js'
+
 /** Normalized log levels, lowest first. */
 export const LEVELS = ['trace', 'debug', 'info', 'notice', 'warn', 'error', 'fatal'] as const
 export type Level = (typeof LEVELS)[number]
@@ -6,8 +10,6 @@ export type Level = (typeof LEVELS)[number]
 export function levelRank(level: Level): number {
   return LEVELS.indexOf(level)
 }
-
-export type Severity = 'HIGH' | 'MEDIUM' | 'LOW'
 
 /**
  * One parsed log record: one line, or several joined (a stack trace). Offsets are bytes in
