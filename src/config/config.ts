@@ -17,11 +17,40 @@ export interface SmtpConfig {
   secure: SmtpSecurity
 }
 
+export type TicketSeverity = 'HIGH' | 'MEDIUM' | 'LOW'
+
+/** Optional OAuth password grant against `/oauth_token.do` instead of basic auth. */
+export interface ServiceNowOAuth {
+  clientId: string
+  clientSecret: string
+}
+
 export interface ServiceNowConfig {
   /** Base URL without a trailing slash, e.g. https://acme.service-now.com */
   baseUrl: string
   user: string
   password: string
+  oauth: ServiceNowOAuth | null
+  /** PEM text of extra trusted CA certificates (SNOW_CA_FILE); TLS is always verified. */
+  ca: string | null
+  /** Connect and whole-request timeouts, milliseconds. */
+  connectTimeoutMs: number
+  timeoutMs: number
+  /** Lowest incident severity that opens a ticket (ALIMS_TICKET_MIN_SEVERITY). */
+  minSeverity: TicketSeverity
+  /** At most one work note per ticket per this many milliseconds. */
+  noteIntervalMs: number
+  /** Resolve the ticket (state 6) when the incident is resolved in alims. */
+  resolveTickets: boolean
+  closeCode: string
+  closeNotes: string
+  /** Optional ticket fields, names or sys_ids (sent with sysparm_input_display_value=true). */
+  callerId: string | null
+  assignmentGroup: string | null
+  category: string | null
+  cmdbCi: string | null
+  /** Outbox rows sent at the same time by one worker. */
+  concurrency: number
 }
 
 /** A deprecation or other notice found while reading the configuration, logged once at start. */
@@ -203,7 +232,53 @@ function serviceNow(env: Env): ServiceNowConfig | null {
     )
   }
 
-  return { baseUrl, user, password }
+  return { baseUrl, user, password, ...serviceNowOptions(env) }
+}
+
+function flag(env: Env, key: string, fallback: boolean): boolean {
+  const raw = text(env, key)
+  if (raw === null) return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+
+  return invalid(key, 'true or false', raw)
+}
+
+function serviceNowOptions(env: Env): Omit<ServiceNowConfig, 'baseUrl' | 'user' | 'password'> {
+  const clientId = text(env, 'SNOW_CLIENT_ID')
+  const clientSecret = env.SNOW_CLIENT_SECRET ?? null
+  if (clientId !== null && (clientSecret === null || clientSecret === '')) {
+    invalid('SNOW_CLIENT_SECRET', 'set when SNOW_CLIENT_ID is set', '')
+  }
+
+  const caFile = text(env, 'SNOW_CA_FILE')
+  let ca: string | null = null
+  if (caFile !== null) {
+    try {
+      ca = readFileSync(resolve(caFile), 'utf8')
+    } catch {
+      invalid('SNOW_CA_FILE', 'a readable PEM file', caFile)
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) invalid('SNOW_CA_FILE', 'a PEM file', caFile)
+  }
+
+  return {
+    oauth: clientId === null ? null : { clientId, clientSecret: clientSecret ?? '' },
+    ca,
+    connectTimeoutMs: integer(env, 'SNOW_CONNECT_TIMEOUT_MS', 10_000, 100, 120_000),
+    timeoutMs: integer(env, 'SNOW_TIMEOUT_MS', 30_000, 100, 600_000),
+    minSeverity: oneOf(env, 'ALIMS_TICKET_MIN_SEVERITY', ['high', 'medium', 'low'], 'medium')
+      .toUpperCase() as TicketSeverity,
+    noteIntervalMs: integer(env, 'ALIMS_TICKET_NOTE_INTERVAL_MINUTES', 60, 0, 10_080) * 60_000,
+    resolveTickets: flag(env, 'ALIMS_TICKET_RESOLVE', false),
+    closeCode: text(env, 'SNOW_CLOSE_CODE') ?? 'Solved (Permanently)',
+    closeNotes: text(env, 'SNOW_CLOSE_NOTES') ?? 'Resolved in alims: the error stopped recurring.',
+    callerId: text(env, 'SNOW_CALLER_ID'),
+    assignmentGroup: text(env, 'SNOW_ASSIGNMENT_GROUP'),
+    category: text(env, 'SNOW_CATEGORY'),
+    cmdbCi: text(env, 'SNOW_CMDB_CI'),
+    concurrency: integer(env, 'ALIMS_TICKET_CONCURRENCY', 4, 1, 64),
+  }
 }
 
 function publicUrl(env: Env, host: string, port: number): string {

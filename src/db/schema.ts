@@ -106,14 +106,19 @@ export interface IncidentsTable {
   activity_at: Ms
   updated_at: Ms
   count: number
-  regression_count: number
-  is_regression: Flag
+  regression_count: ColumnType<number, number | undefined, number>
+  is_regression: ColumnType<Flag, Flag | undefined, Flag>
   status_changed_at: Ms | null
   status_changed_by: string | null
   ticket_state: 'pending' | 'created' | 'failed' | null
   ticket_number: string | null
   ticket_sys_id: string | null
   ticket_error: string | null
+  /** outbox attempts of the ticket's current work, when it is next tried, last note, resolve */
+  ticket_attempts: ColumnType<number, number | undefined, number>
+  ticket_next_attempt_at: ColumnType<Ms | null, Ms | null | undefined, Ms | null>
+  ticket_noted_at: ColumnType<Ms | null, Ms | null | undefined, Ms | null>
+  ticket_resolved_at: ColumnType<Ms | null, Ms | null | undefined, Ms | null>
 }
 
 export interface IncidentMinutesTable {

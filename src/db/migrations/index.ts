@@ -1,4 +1,5 @@
 import { initial } from './001-initial.js'
+import { ticketSync } from './004-ticket-sync.js'
 import type { DialectMigration } from './migration.js'
 
 /**
@@ -7,4 +8,5 @@ import type { DialectMigration } from './migration.js'
  */
 export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '001-initial': initial,
+  '004-ticket-sync': ticketSync,
 }
