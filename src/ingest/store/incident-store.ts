@@ -1,0 +1,346 @@
+import type { Database, Tx } from '../../db/database.js'
+import { recordChange } from '../../incidents/changes.js'
+import { maxSeverity, type Severity } from '../../incidents/severity.js'
+import type { Logger } from '../../observability/logger.js'
+import { counter, histogram } from '../../observability/metrics.js'
+import type { Batch, BatchSink, Checkpoint } from '../checkpoint.js'
+import type { IncidentCandidate, LogEvent } from '../event.js'
+
+import { aggregate, type FingerprintGroup } from './aggregate.js'
+
+/** Work other modules do inside the store's transaction (the ticket outbox). */
+export interface StoreHooks {
+  incidentCreated?(
+    tx: Tx,
+    incident: { id: number; severity: Severity; noTicket: boolean },
+    now: number,
+  ): Promise<void>
+  incidentRecurred?(
+    tx: Tx,
+    incident: { id: number; severity: Severity; regressed: boolean },
+    now: number,
+  ): Promise<void>
+}
+
+export interface IncidentStoreOptions {
+  database: Database
+  logger: Logger
+  /** Writes checkpoints inside the batch's transaction. */
+  saveCheckpoints(tx: Tx, checkpoints: readonly Checkpoint[]): Promise<void>
+  hooks?: StoreHooks
+  /** Samples kept per incident: the first N events ever and the latest M. */
+  firstSamples?: number
+  latestSamples?: number
+  /** Longest raw text kept in a sample, in characters. */
+  maxSampleChars?: number
+  clock?: () => number
+}
+
+/** What one committed batch changed. */
+export interface CommitResult {
+  created: number[]
+  updated: number[]
+  regressed: number[]
+}
+
+interface ExistingIncident {
+  id: number
+  status: string
+  severity: Severity
+  first_seen_at: number
+  last_seen_at: number
+}
+
+const committedEvents = counter(
+  'alims_store_events_total',
+  'Incident events committed by the store',
+)
+const createdIncidents = counter('alims_incidents_created_total', 'Incidents created')
+const commitSeconds = histogram(
+  'alims_store_commit_seconds',
+  'Time to commit one batch',
+  [],
+  [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+)
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} …[clipped ${text.length - max} chars]`
+}
+
+/**
+ * The end of the worker pipeline: turns a batch of incident candidates and checkpoints into
+ * incident rows, counts, per-minute counts and samples, all in one transaction. A batch that
+ * is replayed after a crash finds its checkpoint not advanced and is stored once.
+ */
+export class IncidentStore implements BatchSink<IncidentCandidate> {
+  readonly #options: Required<Omit<IncidentStoreOptions, 'hooks'>> & { hooks: StoreHooks }
+
+  constructor(options: IncidentStoreOptions) {
+    this.#options = {
+      firstSamples: 5,
+      latestSamples: 20,
+      maxSampleChars: 64 * 1024,
+      clock: Date.now,
+      hooks: {},
+      ...options,
+    }
+  }
+
+  /** Commits the batch; resolves once it is durable. */
+  async commit(batch: Batch<IncidentCandidate>): Promise<void> {
+    await this.commitWithResult(batch)
+  }
+
+  /** Like commit, and tells which incidents were created, updated or reopened. */
+  async commitWithResult(batch: Batch<IncidentCandidate>): Promise<CommitResult> {
+    const { database, firstSamples, latestSamples } = this.#options
+    const started = performance.now()
+    // Sorted by fingerprint so that two workers lock shared incidents in the same order.
+    const groups = aggregate(batch.events, firstSamples, latestSamples).sort((a, b) =>
+      a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0,
+    )
+    const result: CommitResult = { created: [], updated: [], regressed: [] }
+
+    await database.transaction(async (tx) => {
+      const now = this.#options.clock()
+      for (const group of groups) await this.#storeGroup(tx, group, now, result)
+      if (batch.checkpoints.length > 0) await this.#options.saveCheckpoints(tx, batch.checkpoints)
+    })
+
+    committedEvents.inc(batch.events.length)
+    createdIncidents.inc(result.created.length)
+    commitSeconds.observe((performance.now() - started) / 1000)
+
+    return result
+  }
+
+  async #storeGroup(
+    tx: Tx,
+    group: FingerprintGroup,
+    now: number,
+    result: CommitResult,
+  ): Promise<void> {
+    const existing = await this.#lockExisting(tx, group.fingerprint)
+    if (existing === null) {
+      const id = await this.#insert(tx, group, now)
+      if (id !== null) {
+        result.created.push(id)
+        await this.#writeDetails(tx, id, group, group.earliest.length)
+        await recordChange(tx, this.#options.database.dialect, {
+          kind: 'created',
+          incidentId: id,
+          at: now,
+        })
+        await this.#options.hooks.incidentCreated?.(
+          tx,
+          { id, severity: group.severity, noTicket: group.noTicket },
+          now,
+        )
+
+        return
+      }
+
+      // Another worker inserted the same fingerprint between our look and our insert.
+      const raced = await this.#lockExisting(tx, group.fingerprint)
+      if (raced === null) throw new Error(`incident ${group.fingerprint} vanished during insert`)
+      await this.#recur(tx, raced, group, now, result)
+
+      return
+    }
+
+    await this.#recur(tx, existing, group, now, result)
+  }
+
+  async #lockExisting(tx: Tx, fingerprint: string): Promise<ExistingIncident | null> {
+    let query = tx
+      .selectFrom('incidents')
+      .select(['id', 'status', 'severity', 'first_seen_at', 'last_seen_at'])
+      .where('fingerprint', '=', fingerprint)
+    // SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the row lock.
+    if (this.#options.database.dialect === 'postgres') query = query.forUpdate()
+    const row = await query.executeTakeFirst()
+
+    return row ?? null
+  }
+
+  async #insert(tx: Tx, group: FingerprintGroup, now: number): Promise<number | null> {
+    const { event, classification, grouping } = group.first
+    const title = classification.title ?? clip(firstLine(event.message), 300)
+    const row = await tx
+      .insertInto('incidents')
+      .values({
+        fingerprint: group.fingerprint,
+        status: 'open',
+        severity: group.severity,
+        title,
+        message: clip(event.message, 8192),
+        template: clip(grouping.template, 8192),
+        service: event.service,
+        source: event.source,
+        rule: classification.rule,
+        tags: JSON.stringify(classification.tags),
+        first_seen_at: group.firstSeen,
+        last_seen_at: group.lastSeen,
+        created_at: now,
+        activity_at: now,
+        updated_at: now,
+        count: group.count,
+      })
+      .onConflict((oc) => oc.column('fingerprint').doNothing())
+      .returning('id')
+      .executeTakeFirst()
+
+    return row?.id ?? null
+  }
+
+  async #recur(
+    tx: Tx,
+    existing: ExistingIncident,
+    group: FingerprintGroup,
+    now: number,
+    result: CommitResult,
+  ): Promise<void> {
+    const regressed = existing.status === 'resolved'
+    const ignored = existing.status === 'ignored'
+    const severity = maxSeverity(existing.severity, group.severity)
+    await tx
+      .updateTable('incidents')
+      .set((eb) => ({
+        count: eb('count', '+', group.count),
+        severity,
+        // The row is locked (or the database is), so the range can be computed here.
+        first_seen_at: Math.min(existing.first_seen_at, group.firstSeen),
+        last_seen_at: Math.max(existing.last_seen_at, group.lastSeen),
+        updated_at: now,
+        // An ignored incident is counted but stays silent: alerts look at activity_at.
+        ...(ignored ? {} : { activity_at: now }),
+        ...(regressed
+          ? {
+              status: 'open' as const,
+              is_regression: 1,
+              regression_count: eb('regression_count', '+', 1),
+              status_changed_at: now,
+              status_changed_by: 'alims',
+            }
+          : {}),
+      }))
+      .where('id', '=', existing.id)
+      .execute()
+
+    const firstStored = await this.#countFirstSamples(tx, existing.id)
+    await this.#writeDetails(
+      tx,
+      existing.id,
+      group,
+      Math.max(0, this.#options.firstSamples - firstStored),
+    )
+
+    if (regressed) {
+      await tx
+        .insertInto('incident_status_history')
+        .values({
+          incident_id: existing.id,
+          at: now,
+          from_status: 'resolved',
+          to_status: 'open',
+          actor: 'alims',
+          reason: 'regression: the error occurred again after it was resolved',
+        })
+        .execute()
+      result.regressed.push(existing.id)
+    } else {
+      result.updated.push(existing.id)
+    }
+
+    if (ignored) return
+
+    const kind = regressed ? 'regressed' : 'updated'
+    await recordChange(tx, this.#options.database.dialect, {
+      kind,
+      incidentId: existing.id,
+      at: now,
+    })
+    await this.#options.hooks.incidentRecurred?.(tx, { id: existing.id, severity, regressed }, now)
+  }
+
+  async #countFirstSamples(tx: Tx, incidentId: number): Promise<number> {
+    const row = await tx
+      .selectFrom('incident_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('incident_id', '=', incidentId)
+      .where('kind', '=', 'first')
+      .executeTakeFirstOrThrow()
+
+    // PostgreSQL returns count(*) as int8, which the pool parses to a number too.
+    return row.n
+  }
+
+  async #writeDetails(
+    tx: Tx,
+    incidentId: number,
+    group: FingerprintGroup,
+    firstSlots: number,
+  ): Promise<void> {
+    for (const [minute, count] of group.minutes) {
+      await tx
+        .insertInto('incident_minutes')
+        .values({ incident_id: incidentId, minute, count })
+        .onConflict((oc) =>
+          oc.columns(['incident_id', 'minute']).doUpdateSet((eb) => ({
+            count: eb('incident_minutes.count', '+', eb.ref('excluded.count')),
+          })),
+        )
+        .execute()
+    }
+
+    const first = group.earliest.slice(0, firstSlots)
+    // An event already kept as one of the first samples is not kept again as a latest one.
+    const firstSet = new Set(first)
+    const latest = group.latest.filter((e) => !firstSet.has(e))
+    const rows = [
+      ...first.map((e) => this.#sampleRow(incidentId, 'first', e)),
+      ...latest.map((e) => this.#sampleRow(incidentId, 'latest', e)),
+    ]
+    if (rows.length > 0) await tx.insertInto('incident_events').values(rows).execute()
+    if (latest.length > 0) await this.#trimLatest(tx, incidentId)
+  }
+
+  #sampleRow(incidentId: number, kind: 'first' | 'latest', event: LogEvent) {
+    const max = this.#options.maxSampleChars
+
+    return {
+      incident_id: incidentId,
+      kind,
+      at: event.timestamp,
+      received_at: this.#options.clock(),
+      source: event.source,
+      offset: event.offset,
+      level: event.level,
+      message: clip(event.message, max),
+      raw: clip(event.raw, max),
+      fields: clip(JSON.stringify(event.fields), max),
+    }
+  }
+
+  async #trimLatest(tx: Tx, incidentId: number): Promise<void> {
+    const keep = tx
+      .selectFrom('incident_events')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where('kind', '=', 'latest')
+      .orderBy('id', 'desc')
+      .limit(this.#options.latestSamples)
+    await tx
+      .deleteFrom('incident_events')
+      .where('incident_id', '=', incidentId)
+      .where('kind', '=', 'latest')
+      .where('id', 'not in', keep)
+      .execute()
+  }
+}
+
+function firstLine(message: string): string {
+  const newline = message.indexOf('\n')
+
+  return newline === -1 ? message : message.slice(0, newline)
+}
