@@ -15,6 +15,11 @@ export interface Line {
   truncated: boolean
   /** True when the line had no newline yet and was handed on after the idle timeout. */
   partial: boolean
+  /**
+   * True when the line is the rest of a line whose start was handed on as `partial` earlier:
+   * the same line number, only the bytes after the partial part.
+   */
+  continuation?: boolean
 }
 
 /** Settings of one watched source that the reading stages need. */
