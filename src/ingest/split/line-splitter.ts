@@ -1,0 +1,334 @@
+import type { Line } from '../line.js'
+
+import {
+  asciiText,
+  charBoundary,
+  incompleteTail,
+  isPlainAscii,
+  utf8Text,
+  withoutNul,
+} from './utf8.js'
+
+/** Why a line was altered or bytes were not turned into lines. */
+export type SplitReason = 'truncated_line' | 'invalid_utf8' | 'partial_line' | 'nul_bytes'
+
+/** One altered line or skipped byte run: where it is and how long (bytes), never its text. */
+export interface SplitIssue {
+  reason: SplitReason
+  offset: number
+  length: number
+}
+
+/** What a splitter has counted since it was created. */
+export interface SplitCounts {
+  lines: number
+  truncatedLines: number
+  /** Bytes cut from lines longer than the limit. */
+  truncatedBytes: number
+  invalidUtf8Lines: number
+  partialLines: number
+  /** NUL bytes skipped (holes left by copytruncate, binary junk). */
+  nulBytes: number
+}
+
+export interface SplitterOptions {
+  /** Byte offset in the file of the first byte pushed (default 0). */
+  offset?: number
+  /** Newlines before `offset`, so that line numbers continue after a resume (default 0). */
+  linesBefore?: number
+  /** True when `offset` lies inside a line whose start was already handed on as partial. */
+  continuation?: boolean
+  /** Longest line kept, in bytes (default 1 MiB); the rest is dropped and counted. */
+  maxLineBytes?: number
+  /** Milliseconds without new bytes after which a line lacking its newline is handed on (default 5000). */
+  partialAfterMs?: number
+  /** Told of each altered line and skipped byte run, for logs and metrics. */
+  onIssue?: (issue: SplitIssue) => void
+}
+
+const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+
+/** The text appended to a line cut at the length limit; `dropped` is in bytes. */
+export function truncationMarker(dropped: number): string {
+  return ` …[truncated ${dropped} bytes]`
+}
+
+/**
+ * Splits one file's bytes into lines, chunk by chunk: \n ends a line, a \r before it is
+ * stripped, offsets are bytes. A line without its newline is held (at most `maxLineBytes` of
+ * it) until the newline arrives, or handed on as `partial` after `partialAfterMs` idle or a
+ * forced flush: those bytes are then consumed, and the rest of that line, when its newline
+ * comes, is handed on as its own line with the same number and `continuation: true` (nothing
+ * is repeated; an empty rest is not handed on). Invalid UTF-8 becomes U+FFFD; bytes of a
+ * sequence split across chunks are decoded together. NUL bytes are skipped and counted.
+ */
+export class LineSplitter {
+  readonly counts: SplitCounts = {
+    lines: 0,
+    truncatedLines: 0,
+    truncatedBytes: 0,
+    invalidUtf8Lines: 0,
+    partialLines: 0,
+    nulBytes: 0,
+  }
+
+  readonly #max: number
+  readonly #partialAfterMs: number
+  readonly #onIssue: ((issue: SplitIssue) => void) | undefined
+  #offset: number
+  #lineStart: number
+  #linesBefore: number
+  #continuation: boolean
+  #held: Buffer[] = []
+  #heldBytes = 0
+  #dropped = 0
+  #lastByte = -1
+  #nulInLine = false
+  #heldAt = 0
+
+  constructor(options: SplitterOptions = {}) {
+    this.#max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
+    this.#partialAfterMs = options.partialAfterMs ?? 5000
+    this.#onIssue = options.onIssue
+    this.#offset = options.offset ?? 0
+    this.#lineStart = this.#offset
+    this.#linesBefore = options.linesBefore ?? 0
+    this.#continuation = options.continuation ?? false
+  }
+
+  /** Offset just past the last byte pushed. */
+  get offset(): number {
+    return this.#offset
+  }
+
+  /** Offset of the first byte not yet handed on in a line or skipped: a checkpoint's limit. */
+  get consumedOffset(): number {
+    return this.#lineStart
+  }
+
+  /** Newlines before `consumedOffset`. */
+  get linesBefore(): number {
+    return this.#linesBefore
+  }
+
+  /** True when the bytes at `consumedOffset` continue a line handed on as partial. */
+  get isContinuation(): boolean {
+    return this.#continuation
+  }
+
+  /** True while bytes of an unfinished line are held. */
+  get isHolding(): boolean {
+    return this.#heldBytes > 0 || this.#dropped > 0
+  }
+
+  /** Splits the next bytes of the file; complete lines are appended to `out`. */
+  push(chunk: Buffer, out: Line[], now = Date.now()): void {
+    const length = chunk.length
+    if (length === 0) return
+
+    const base = this.#offset
+    const ascii = isPlainAscii(chunk)
+    let pos = 0
+    while (pos < length) {
+      if (!ascii && chunk[pos] === 0 && !this.isHolding) {
+        pos = this.#skipNul(chunk, pos, base)
+        continue
+      }
+
+      const newline = chunk.indexOf(10, pos)
+      if (newline === -1) {
+        this.#hold(chunk, pos, length, base, ascii, now)
+        break
+      }
+
+      if (this.isHolding) {
+        this.#hold(chunk, pos, newline, base, ascii, now)
+        this.#emitHeld(base + newline + 1, out)
+      } else {
+        this.#emitDirect(chunk, pos, newline, base, ascii, out)
+      }
+      pos = newline + 1
+    }
+
+    this.#offset = base + length
+    if (!this.isHolding) this.#lineStart = this.#offset
+  }
+
+  /** Hands on a held line as partial once no byte arrived for `partialAfterMs`. */
+  flushIdle(out: Line[], now = Date.now()): void {
+    if (this.isHolding && now - this.#heldAt >= this.#partialAfterMs) this.#emitPartial(out, false)
+  }
+
+  /** Hands on a held line as partial now (end of a one-shot read). */
+  flushPartial(out: Line[]): void {
+    if (this.isHolding) this.#emitPartial(out, true)
+  }
+
+  #skipNul(chunk: Buffer, start: number, base: number): number {
+    let end = start
+    while (end < chunk.length && chunk[end] === 0) end += 1
+    this.counts.nulBytes += end - start
+    this.#lineStart = base + end
+    this.#onIssue?.({ reason: 'nul_bytes', offset: base + start, length: end - start })
+
+    return end
+  }
+
+  #hold(chunk: Buffer, start: number, end: number, base: number, ascii: boolean, now: number) {
+    if (end <= start) return
+
+    if (!this.isHolding) {
+      this.#lineStart = base + start
+      this.#nulInLine = false
+    }
+    let bytes = chunk.subarray(start, end)
+    if (!ascii) {
+      const [kept, removed] = withoutNul(chunk, start, end)
+      bytes = kept
+      if (removed > 0) this.#countNul(base + start, removed)
+    }
+    this.#lastByte = chunk[end - 1] ?? -1
+    const keep = Math.min(Math.max(0, this.#max - this.#heldBytes), bytes.length)
+    // Copies: the caller reuses its read buffer for the next chunk.
+    if (keep > 0) this.#held.push(Buffer.from(bytes.subarray(0, keep)))
+    this.#heldBytes += keep
+    this.#dropped += bytes.length - keep
+    this.#heldAt = now
+  }
+
+  #countNul(offset: number, removed: number): void {
+    this.#nulInLine = true
+    this.counts.nulBytes += removed
+    this.#onIssue?.({ reason: 'nul_bytes', offset, length: removed })
+  }
+
+  #emitDirect(
+    chunk: Buffer,
+    start: number,
+    newline: number,
+    base: number,
+    ascii: boolean,
+    out: Line[],
+  ) {
+    const end = newline > start && chunk[newline - 1] === 13 ? newline - 1 : newline
+    const number = this.#linesBefore + 1
+    const continuation = this.#continuation
+    this.#linesBefore = number
+    this.#continuation = false
+    if (ascii && end - start <= this.#max) {
+      if (continuation && end === start) return
+
+      this.counts.lines += 1
+      out.push({
+        text: asciiText(chunk, start, end),
+        offset: base + start,
+        end: base + newline + 1,
+        number,
+        truncated: false,
+        partial: false,
+        continuation,
+      })
+
+      return
+    }
+
+    const [bytes, removed] = ascii ? [chunk.subarray(start, end), 0] : withoutNul(chunk, start, end)
+    if (removed > 0) this.#countNul(base + start, removed)
+    this.#finish(bytes, 0, base + start, base + newline + 1, number, continuation, false, out)
+  }
+
+  #emitHeld(end: number, out: Line[]): void {
+    if (this.#lastByte === 13) {
+      if (this.#dropped > 0) this.#dropped -= 1
+      else this.#heldBytes -= 1
+    }
+    const bytes = Buffer.concat(this.#held).subarray(0, this.#heldBytes)
+    const number = this.#linesBefore + 1
+    const continuation = this.#continuation
+    this.#linesBefore = number
+    this.#continuation = false
+    this.#finish(bytes, this.#dropped, this.#lineStart, end, number, continuation, false, out)
+    this.#clearHeld(end)
+  }
+
+  #emitPartial(out: Line[], force: boolean): void {
+    const bytes = Buffer.concat(this.#held)
+    const back =
+      force || this.#dropped > 0 || this.#nulInLine ? 0 : incompleteTail(bytes, bytes.length)
+    if (back === bytes.length && this.#dropped === 0) return
+
+    const end = this.#offset - back
+    let body = bytes.subarray(0, bytes.length - back)
+    if (this.#dropped === 0 && body[body.length - 1] === 13) body = body.subarray(0, -1)
+    if (body.length > 0 || this.#dropped > 0) {
+      this.counts.partialLines += 1
+      this.#onIssue?.({
+        reason: 'partial_line',
+        offset: this.#lineStart,
+        length: end - this.#lineStart,
+      })
+      this.#finish(
+        body,
+        this.#dropped,
+        this.#lineStart,
+        end,
+        this.#linesBefore + 1,
+        this.#continuation,
+        true,
+        out,
+      )
+    }
+    this.#clearHeld(end)
+    this.#continuation = true
+    if (back > 0) {
+      this.#held = [Buffer.from(bytes.subarray(bytes.length - back))]
+      this.#heldBytes = back
+    }
+  }
+
+  #clearHeld(nextStart: number): void {
+    this.#held = []
+    this.#heldBytes = 0
+    this.#dropped = 0
+    this.#nulInLine = false
+    this.#lineStart = nextStart
+  }
+
+  #finish(
+    bytes: Buffer,
+    dropped: number,
+    offset: number,
+    end: number,
+    number: number,
+    continuation: boolean,
+    partial: boolean,
+    out: Line[],
+  ): void {
+    if (continuation && !partial && bytes.length === 0 && dropped === 0) return
+
+    const total = bytes.length + dropped
+    const truncated = total > this.#max
+    const keep = truncated ? charBoundary(bytes, this.#max) : bytes.length
+    const { text, invalid } = utf8Text(keep === bytes.length ? bytes : bytes.subarray(0, keep))
+    this.counts.lines += 1
+    if (invalid) {
+      this.counts.invalidUtf8Lines += 1
+      this.#onIssue?.({ reason: 'invalid_utf8', offset, length: end - offset })
+    }
+    if (truncated) {
+      this.counts.truncatedLines += 1
+      this.counts.truncatedBytes += total - keep
+      this.#onIssue?.({ reason: 'truncated_line', offset, length: end - offset })
+    }
+
+    out.push({
+      text: truncated ? text + truncationMarker(total - keep) : text,
+      offset,
+      end,
+      number,
+      truncated,
+      partial,
+      continuation,
+    })
+  }
+}
