@@ -1,0 +1,6 @@
+export { DEFAULT_RULES_YAML, defaultRuleSet } from './default-rules.js'
+export { LiveRules, type LiveRulesOptions, type ReloadOutcome } from './live-rules.js'
+export { parseRules } from './parse-rules.js'
+export type { Rule, RuleOutcome } from './rule.js'
+export { RuleSet, UNCLASSIFIED } from './rule-set.js'
+export { formatProblem, type RulesProblem } from './rules-problem.js'
