@@ -76,6 +76,8 @@ export interface ProcessedLogsTable {
   device: string
   inode: string
   head_hash: string
+  /** bytes the head hash covers (0-1024) */
+  head_length: ColumnType<number, number | undefined, number>
   offset: number
   size: number
   lines_read: number

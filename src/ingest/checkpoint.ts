@@ -9,8 +9,12 @@ export interface Checkpoint {
   path: string
   device: string
   inode: string
-  /** Hash of the file's first bytes (up to 1 KiB), '' while the file has fewer. */
+  /** Hash of the file's first bytes (up to 1 KiB), '' while the file has none. */
   headHash: string
+  /** How many first bytes `headHash` covers (0-1024); below 1024 it is re-hashed as the file grows. */
+  headLength?: number
+  /** The identity this file had before its head grew (its row is renamed, not duplicated). */
+  previousIdentity?: string
   /** Byte offset just past the last event handed on (or line skipped). */
   offset: number
   /** File size when last read. */

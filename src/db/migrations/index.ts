@@ -1,4 +1,5 @@
 import { initial } from './001-initial.js'
+import { checkpointHead } from './002-checkpoint-head.js'
 import { ticketSync } from './004-ticket-sync.js'
 import type { DialectMigration } from './migration.js'
 
@@ -8,5 +9,6 @@ import type { DialectMigration } from './migration.js'
  */
 export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '001-initial': initial,
+  '002-checkpoint-head': checkpointHead,
   '004-ticket-sync': ticketSync,
 }
