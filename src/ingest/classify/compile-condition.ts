@@ -55,7 +55,9 @@ export function compileWords(words: readonly string[]): (text: string) => boolea
 
 /** Compiles source-path globs (picomatch); a glob without a slash matches the file name. */
 export function compileGlobs(globs: readonly string[]): (path: string) => boolean {
-  const matcher = picomatch([...globs], { dot: true, basename: true })
+  const matchers = globs.map((glob) =>
+    picomatch(glob, { dot: true, basename: !glob.includes('/') }),
+  )
 
-  return (path) => matcher(path)
+  return (path) => matchers.some((matches) => matches(path))
 }
