@@ -1,5 +1,6 @@
 import { initial } from './001-initial.js'
 import { checkpointHead } from './002-checkpoint-head.js'
+import { search } from './003-search.js'
 import { ticketSync } from './004-ticket-sync.js'
 import type { DialectMigration } from './migration.js'
 
@@ -10,5 +11,6 @@ import type { DialectMigration } from './migration.js'
 export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '001-initial': initial,
   '002-checkpoint-head': checkpointHead,
+  '003-search': search,
   '004-ticket-sync': ticketSync,
 }
