@@ -100,7 +100,7 @@ describe('LiveRules', () => {
       msg: 'rules reload rejected, keeping the previous rules',
       file: path,
       line: 2,
-      reason: expect.stringMatching(/lookaround/),
+      reason: expect.stringMatching(/lookaround/) as string,
     })
 
     await rm(path)
@@ -116,14 +116,21 @@ describe('LiveRules', () => {
     // An editor's atomic save: write a temporary file, rename it over the old one.
     await writeFile(join(dir, 'rules.yaml.tmp'), LOW_ON_WARN)
     await rename(join(dir, 'rules.yaml.tmp'), path)
-    await vi.waitFor(() => expect(live?.classify(event('warn')).severity).toBe('LOW'), {
-      timeout: 10_000,
-      interval: 20,
-    })
+    await vi.waitFor(
+      () => {
+        expect(live?.classify(event('warn')).severity).toBe('LOW')
+      },
+      {
+        timeout: 10_000,
+        interval: 20,
+      },
+    )
 
     await writeFile(path, 'rules: [')
     await vi.waitFor(
-      () => expect(lines.at(-1)?.msg).toBe('rules reload rejected, keeping the previous rules'),
+      () => {
+        expect(lines.at(-1)?.msg).toBe('rules reload rejected, keeping the previous rules')
+      },
       {
         timeout: 10_000,
         interval: 20,

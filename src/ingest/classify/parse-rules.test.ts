@@ -33,7 +33,7 @@ describe('parseRules', () => {
       expect.objectContaining({
         file: '/etc/alims/rules.yaml',
         line: 4,
-        reason: expect.stringMatching(/^YAML syntax/),
+        reason: expect.stringMatching(/^YAML syntax/) as string,
       }),
     ])
   })
@@ -46,7 +46,7 @@ describe('parseRules', () => {
         column: 5,
         reason: expect.stringMatching(
           /^unknown key "sevrity" in rule 1 \(expected one of name, .*ticket\)$/,
-        ),
+        ) as string,
       },
     ])
   })
