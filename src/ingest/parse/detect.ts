@@ -1,0 +1,62 @@
+import type { Level } from '../event.js'
+
+import type { LineFormat } from './format.js'
+import { candidatesFor, plainFormat } from './formats/index.js'
+
+/**
+ * Finds the format and level of each line of one file. The format of the previous line is
+ * tried first (files mostly keep to one), then the formats that fit the line's first
+ * character, then the plain-text fallback. A forced format replaces detection; lines it cannot
+ * read fall back to plain text. Results are left in `format` and `level` (no allocation).
+ */
+export class FormatDetector {
+  format: LineFormat = plainFormat
+  level: Level = 'info'
+  readonly #forced: LineFormat | null
+  #last: LineFormat | null = null
+
+  constructor(forced: LineFormat | null = null) {
+    this.#forced = forced
+  }
+
+  /** Detects `text`'s format and level; returns the format. */
+  detect(text: string): LineFormat {
+    const forced = this.#forced
+    if (forced !== null) return this.#try(forced, text) ?? this.#plain(text)
+
+    const last = this.#last
+    if (last !== null) {
+      const level = last.scan(text)
+      if (level !== undefined) return this.#set(last, level)
+    }
+
+    for (const format of candidatesFor(text.charCodeAt(0))) {
+      if (format === last) continue
+      const level = format.scan(text)
+      if (level !== undefined) {
+        this.#last = format
+
+        return this.#set(format, level)
+      }
+    }
+
+    return this.#plain(text)
+  }
+
+  #try(format: LineFormat, text: string): LineFormat | null {
+    const level = format.scan(text)
+
+    return level === undefined ? null : this.#set(format, level)
+  }
+
+  #plain(text: string): LineFormat {
+    return this.#set(plainFormat, plainFormat.scan(text) ?? 'info')
+  }
+
+  #set(format: LineFormat, level: Level): LineFormat {
+    this.format = format
+    this.level = level
+
+    return format
+  }
+}

@@ -1,0 +1,115 @@
+import type { Level } from '../../event.js'
+import type { LineFormat } from '../format.js'
+import { scanAccessTime } from '../timestamp.js'
+
+interface Shape {
+  open: number
+  close: number
+  requestEnd: number
+  status: number
+}
+
+function threeDigits(line: string, at: number): number {
+  const a = line.charCodeAt(at) - 48
+  const b = line.charCodeAt(at + 1) - 48
+  const c = line.charCodeAt(at + 2) - 48
+  if (a < 1 || a > 5 || b < 0 || b > 9 || c < 0 || c > 9) return -1
+
+  return a * 100 + b * 10 + c
+}
+
+// Locates `[time] "request" status` in the first part of the line, or null.
+function shape(line: string): Shape | null {
+  const open = line.indexOf(' [')
+  if (open < 1 || open > 200) return null
+
+  const close = line.indexOf('] "', open + 2)
+  if (close === -1 || close - open > 40) return null
+
+  let requestEnd = line.indexOf('" ', close + 3)
+  while (requestEnd !== -1 && line.charCodeAt(requestEnd - 1) === 92) {
+    requestEnd = line.indexOf('" ', requestEnd + 1)
+  }
+  if (requestEnd === -1) return null
+
+  const status = threeDigits(line, requestEnd + 2)
+  if (status === -1) return null
+
+  return { open: open + 1, close, requestEnd, status }
+}
+
+function levelOfStatus(status: number): Level {
+  if (status >= 500) return 'error'
+  if (status >= 400) return 'warn'
+
+  return 'info'
+}
+
+// Reads the quoted strings and bare words after the status: bytes, referer, user agent, extras.
+function trailing(line: string, at: number): string[] {
+  const values: string[] = []
+  let i = at
+  while (i < line.length) {
+    while (line.charCodeAt(i) === 32) i++
+    if (i >= line.length) break
+    if (line.charCodeAt(i) === 34) {
+      let end = line.indexOf('"', i + 1)
+      while (end !== -1 && line.charCodeAt(end - 1) === 92) end = line.indexOf('"', end + 1)
+      if (end === -1) end = line.length
+      values.push(line.slice(i + 1, end))
+      i = end + 1
+    } else {
+      let end = line.indexOf(' ', i)
+      if (end === -1) end = line.length
+      values.push(line.slice(i, end))
+      i = end
+    }
+  }
+
+  return values
+}
+
+const dash = (value: string | undefined): string | null =>
+  value === undefined || value === '-' ? null : value
+
+/**
+ * Apache/nginx access logs in common or combined format (extra leading or trailing fields
+ * allowed). The status sets the level: 5xx error, 4xx warn, else info.
+ */
+export const accessFormat: LineFormat = {
+  name: 'access',
+  scan(line) {
+    const found = shape(line)
+
+    return found === null ? undefined : levelOfStatus(found.status)
+  },
+  parse(line) {
+    const found = shape(line)
+    if (found === null) return null
+
+    const prefix = line.slice(0, found.open - 1).split(' ')
+    const request = line.slice(found.close + 3, found.requestEnd)
+    const [method, path, protocol] = request.split(' ')
+    const [bytes, referer, userAgent, ...extra] = trailing(line, found.requestEnd + 5)
+    const fields: Record<string, unknown> = {
+      remote: prefix.length >= 3 ? prefix[prefix.length - 3] : prefix[0],
+      user: dash(prefix[prefix.length - 1]),
+      method: method ?? null,
+      path: path ?? null,
+      protocol: protocol ?? null,
+      status: found.status,
+      bytes: bytes === undefined || bytes === '-' ? 0 : Number(bytes) || 0,
+      referer: dash(referer),
+      userAgent: dash(userAgent),
+    }
+    if (prefix.length > 3) fields.vhost = prefix[0]
+    if (extra.length > 0) fields.extra = extra
+
+    return {
+      timestamp: scanAccessTime(line, found.open + 1),
+      message: `${request} ${found.status}`,
+      service: null,
+      fields,
+    }
+  },
+}
