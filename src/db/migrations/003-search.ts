@@ -72,6 +72,12 @@ async function trigramSchema(db: Kysely<unknown>): Promise<string | null> {
 }
 
 async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
+  // Tags are JSON text; a damaged value reads as no tags instead of failing the whole search.
+  await sql
+    .raw(
+      `create or replace function alims_json_array(doc text) returns jsonb language plpgsql immutable as $$ declare v jsonb; begin v := doc::jsonb; if jsonb_typeof(v) = 'array' then return v; end if; return '[]'::jsonb; exception when others then return '[]'::jsonb; end $$`,
+    )
+    .execute(db)
   await sql
     .raw(
       `create or replace function alims_search_refresh(p_id bigint) returns void language sql set search_path from current as $$ insert into incident_search (incident_id, doc) select i.id, ${postgresDocument()} from incidents i where i.id = p_id on conflict (incident_id) do update set doc = excluded.doc $$`,
