@@ -60,6 +60,11 @@ export interface Grouping {
   template: string
   /** Stable hash of (service, template): the incident's key. */
   fingerprint: string
+  /**
+   * The template generalised by this process's Drain clustering (`<*>` where similar templates
+   * differ). Informative only: it depends on what the process has seen, so it never keys anything.
+   */
+  pattern?: string
 }
 
 /** An event that the rules made an incident candidate, with its group. */
