@@ -9,14 +9,16 @@ export const MAX_QUERY_DEPTH = 32
 /** Most terms (text and field:value) in one query. */
 export const MAX_QUERY_TERMS = 100
 
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 function checkCharacters(query: string): void {
-  const control = FORBIDDEN.exec(query)
-  if (control !== null) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
-    throw queryError(`control character U+${code} is not allowed`, control.index, 'text')
+  for (let i = 0; i < query.length; i += 1) {
+    const code = query.charCodeAt(i)
+    // Tab, line feed and carriage return are whitespace; other control characters are refused.
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) {
+      const hex = code.toString(16).toUpperCase().padStart(4, '0')
+      throw queryError(`control character U+${hex} is not allowed`, i, 'text')
+    }
   }
 
   const surrogate = LONE_SURROGATE.exec(query)
