@@ -1,0 +1,7 @@
+export { Drain, WILDCARD, type DrainCluster, type DrainOptions } from './drain.js'
+export { FINGERPRINT_LENGTH, fingerprintOf } from './fingerprint.js'
+export { EMPTY_TEMPLATE, Grouper, group, templateOf, type GrouperOptions } from './grouper.js'
+export { maskMessage } from './mask.js'
+export { messageText } from './message-text.js'
+export { stackTemplate } from './stack-template.js'
+export { stripPrefix } from './strip-prefix.js'

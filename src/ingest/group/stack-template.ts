@@ -1,0 +1,104 @@
+import { maskMessage } from './mask.js'
+import { stripPrefix } from './strip-prefix.js'
+
+/** Application frames kept in a stack-trace template. */
+export const STACK_FRAMES = 3
+
+const JAVA_FRAME = /^\s+at ((?:[\w$.-]+\/)*)([\w$.<>]+)\(([^)]*)\)/
+const NODE_FRAME = /^\s+at (?:(?:async )?(.+?) \()?([^()\s]+?):\d+:\d+\)?\s*$/
+const PYTHON_FRAME = /^\s+File "([^"]+)", line \d+, in (\S+)/
+const EXCEPTION =
+  /((?:[A-Za-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Exit|Interrupt|Throwable|Failure|Fault|Panic))(?=:|\s|$)/
+
+const JAVA_LIBRARY =
+  /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|jakarta|org\.springframework|org\.apache|org\.hibernate|org\.eclipse|io\.netty|io\.undertow|reactor|akka|com\.google|com\.fasterxml)\./
+const NODE_LIBRARY = /^node:|^internal\/|[\\/]node_modules[\\/]/
+const PYTHON_LIBRARY = /[\\/](?:site-packages|dist-packages)[\\/]|[\\/]lib[\\/]python\d|^<frozen /
+
+interface Frame {
+  name: string
+  isLibrary: boolean
+}
+
+function basename(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'))
+
+  return cut === -1 ? path : path.slice(cut + 1)
+}
+
+// Digits in frame names are generated (lambda$0, $Proxy12, $$Lambda$41/0x0000000800123): mask them.
+function stable(name: string): string {
+  return name.replace(/0x[0-9a-fA-F]+|\d+/g, '<NUM>')
+}
+
+function frameOf(line: string): Frame | null {
+  const java = JAVA_FRAME.exec(line)
+  if (java !== null) {
+    const name = java[2] ?? ''
+
+    return { name: stable(name), isLibrary: JAVA_LIBRARY.test(name) }
+  }
+
+  const python = PYTHON_FRAME.exec(line)
+  if (python !== null) {
+    const file = python[1] ?? ''
+
+    return { name: `${basename(file)}:${python[2] ?? ''}`, isLibrary: PYTHON_LIBRARY.test(file) }
+  }
+
+  const node = NODE_FRAME.exec(line)
+  if (node !== null) {
+    const file = node[2] ?? ''
+    const fn = node[1] === undefined ? '' : `${node[1]}@`
+
+    return { name: stable(`${fn}${basename(file)}`), isLibrary: NODE_LIBRARY.test(file) }
+  }
+
+  return null
+}
+
+function pick(frames: readonly Frame[]): string[] {
+  const own = frames.filter((frame) => !frame.isLibrary)
+
+  return (own.length > 0 ? own : frames).slice(0, STACK_FRAMES).map((frame) => frame.name)
+}
+
+/**
+ * The template of a multi-line stack trace (Java, Node.js, Python): the exception types,
+ * outermost first with their causes, and the top application frames without line numbers,
+ * skipping library frames when the trace has frames of its own. Null when `raw` holds no frames.
+ */
+export function stackTemplate(raw: string): string | null {
+  if (!raw.includes('\n')) return null
+
+  const lines = raw.split('\n')
+  const frames: Frame[] = []
+  const types: string[] = []
+  let isPython = false
+  let firstText: string | null = null
+  let inCause = false
+  for (const line of lines) {
+    const frame = frameOf(line)
+    if (frame !== null) {
+      // Java and Node list the innermost frame first and causes after; keep the first block.
+      if (!inCause || isPython) frames.push(frame)
+      continue
+    }
+
+    if (line.startsWith('Traceback (most recent call last)')) isPython = true
+    if (/^\s/.test(line) || line.trim() === '') continue
+
+    firstText ??= line
+    if (line.startsWith('Caused by:') && !isPython) inCause = frames.length > 0
+    const type = EXCEPTION.exec(line)?.[1]
+    if (type !== undefined && types.at(-1) !== type) types.push(type)
+  }
+  if (frames.length === 0) return null
+
+  // Python prints the innermost frame last and the exception after the frames.
+  const chosen = pick(isPython ? frames.reverse() : frames)
+  const head =
+    types.length > 0 ? types.join(' caused by ') : maskMessage(stripPrefix(firstText ?? ''))
+
+  return `${head} at ${chosen.join(' < ')}`
+}
