@@ -55,7 +55,7 @@ const EXACT = new Map<string, Level>()
 for (const [word, level] of Object.entries(WORDS)) {
   EXACT.set(word, level)
   EXACT.set(word.toUpperCase(), level)
-  EXACT.set(word[0]!.toUpperCase() + word.slice(1), level)
+  EXACT.set(word.charAt(0).toUpperCase() + word.slice(1), level)
 }
 
 // Words that must not count when the plain-text fallback scans a message: too common in prose.

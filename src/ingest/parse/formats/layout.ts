@@ -28,7 +28,7 @@ interface Parts {
 function readBefore(segment: string, parts: Parts): boolean {
   const tokens = segment.match(/\[[^\]]*\]|\S+/g) ?? []
   for (let k = 0; k < tokens.length; k++) {
-    const token = tokens[k]!
+    const token = tokens[k] ?? ''
     if (token.startsWith('[')) parts.thread = token.slice(1, -1).trim()
     else if (/^\d+$/.test(token)) parts.pid = Number(token)
     else if (SEPARATORS.has(token)) continue
@@ -43,7 +43,7 @@ function readBefore(segment: string, parts: Parts): boolean {
 // Skips `]`, `:` and `>` closing the level, then pids, `---` and `[thread]` groups.
 function skipAfterLevel(line: string, from: number, parts: Parts): number {
   let i = from
-  while (i < line.length && ':]>)'.includes(line[i]!)) i++
+  while (i < line.length && ':]>)'.includes(line.charAt(i))) i++
   for (;;) {
     while (line.charCodeAt(i) === 32) i++
     const code = line.charCodeAt(i)
@@ -68,7 +68,7 @@ function skipAfterLevel(line: string, from: number, parts: Parts): number {
 // zap's console encoder: `LEVEL\tcaller\tmessage\t{"json":"fields"}`.
 function tabbed(rest: string, fields: Record<string, unknown>): string {
   const parts = rest.split('\t')
-  if (parts.length > 1 && /^[\w./-]+:\d+$/.test(parts[0]!)) fields.caller = parts.shift()
+  if (parts.length > 1 && /^[\w./-]+:\d+$/.test(parts[0] ?? '')) fields.caller = parts.shift()
   const last = parts[parts.length - 1]
   if (parts.length > 1 && last?.startsWith('{') === true) {
     try {
@@ -116,7 +116,7 @@ export const layoutFormat: LineFormat = {
         } else if (parts.logger === null) {
           const logger = LOGGER.exec(rest)
           if (logger !== null) {
-            parts.logger = logger[1]!
+            parts.logger = logger[1] ?? null
             rest = rest.slice(logger[0].length)
           }
         }

@@ -62,12 +62,12 @@ export function parsePairs(line: string): Record<string, unknown> {
       i++
       while (i < n && line.charCodeAt(i) !== 34) {
         if (line.charCodeAt(i) === 92 && i + 1 < n) {
-          const next = line[i + 1]
+          const next = line.charAt(i + 1)
           value += next === 'n' ? '\n' : next === 't' ? '\t' : next
           i += 2
           continue
         }
-        value += line[i]
+        value += line.charAt(i)
         i++
       }
       i++

@@ -43,8 +43,8 @@ export const nginxErrorFormat: LineFormat = {
     const contextStart = message.search(/, (client|server|request|upstream|host): /)
     if (contextStart !== -1) {
       for (const match of message.slice(contextStart).matchAll(CONTEXT)) {
-        const value = match[2]!
-        fields[match[1]!] = value.startsWith('"') ? value.slice(1, -1) : value
+        const value = match[2] ?? ''
+        fields[match[1] ?? ''] = value.startsWith('"') ? value.slice(1, -1) : value
       }
       message = message.slice(0, contextStart)
     }

@@ -19,16 +19,16 @@ function crashLevel(line: string): Level | null {
 
 /**
  * The fallback for any line no other format reads: the level is the first level word among the
- * first 80 characters (capitals preferred), or error/fatal for a bare crash line (`Traceback`,
+ * first 80 characters (capitals preferred); a bare crash line is error or fatal first (`Traceback`,
  * `panic:`, `java.io.IOException: …`), else info. The message is the whole line.
  */
 export const plainFormat: LineFormat = {
   name: 'plain',
   scan(line) {
     return (
+      crashLevel(line) ??
       findLevelWord(line, 0, 80, true) ??
       findLevelWord(line, 0, 80, false) ??
-      crashLevel(line) ??
       'info'
     )
   },

@@ -26,10 +26,10 @@ export const rubyLoggerFormat: LineFormat = {
     const match = LINE.exec(line)
     if (match === null) return null
 
-    const program = match[5]!.trim()
+    const program = (match[5] ?? '').trim()
 
     return {
-      timestamp: scanIsoLike(match[2]!, 0),
+      timestamp: scanIsoLike(match[2] ?? '', 0),
       message: line.slice(match[0].length),
       service: program === '' ? null : program,
       fields: { pid: Number(match[3]), ...(program === '' ? {} : { progname: program }) },

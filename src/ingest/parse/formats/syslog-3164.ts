@@ -9,8 +9,10 @@ const MONTH_START = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d 
 const TAG = /^([^\s:[\]]{1,64})(?:\[(\d+)\])?: /
 
 function hasSyslogTime(line: string, at: number): boolean {
-  return line.charCodeAt(at + 3) === 32 && line.charCodeAt(at + 9) === 58 && MONTH_START.test(
-    at === 0 ? line : line.slice(at, at + 15),
+  return (
+    line.charCodeAt(at + 3) === 32 &&
+    line.charCodeAt(at + 9) === 58 &&
+    MONTH_START.test(at === 0 ? line : line.slice(at, at + 15))
   )
 }
 
@@ -39,7 +41,13 @@ export const syslog3164Format: LineFormat = {
   name: 'syslog3164',
   scan(line) {
     const pri = scanPriority(line)
-    if (pri !== null) return levelOfPriority(pri.priority)
+    if (pri !== null) {
+      const version = line.charCodeAt(pri.end)
+      // `<165>1 ` is RFC 5424.
+      if (version >= 49 && version <= 57 && line.charCodeAt(pri.end + 1) === 32) return undefined
+
+      return levelOfPriority(pri.priority)
+    }
     if (!hasSyslogTime(line, 0)) return undefined
 
     const colon = line.indexOf(': ', 16)

@@ -16,7 +16,7 @@ function structuredData(line: string, at: number, into: Record<string, unknown>)
     const params: Record<string, string> = {}
     const pair = /([^\s=]+)="((?:[^"\\]|\\.)*)"/g
     for (const match of body.matchAll(pair)) {
-      params[match[1]!] = match[2]!.replace(/\\(["\\\]])/g, '$1')
+      params[match[1] ?? ''] = (match[2] ?? '').replace(/\\(["\\\]])/g, '$1')
     }
     into[id] = params
     i = close + 1

@@ -1,0 +1,131 @@
+/**
+ * What kind of stack trace an event being joined is in; decides which unindented lines may
+ * still belong to it.
+ */
+export type TraceState = 'none' | 'trace' | 'python' | 'python-done' | 'go' | 'node-caret'
+
+/** What the joiner knows about the event it holds. */
+export interface HeldTrace {
+  state: TraceState
+  /** Lines joined so far. */
+  lines: number
+  /** True when the first line is a warning or worse (a log call that may print a trace). */
+  isAlarm: boolean
+  /** The first line's text (a recovered Go panic is told by it). */
+  head: string
+}
+
+/** Whether a line continues the held event, and the trace state after it. */
+export interface Verdict {
+  continues: boolean
+  state: TraceState
+  /** True when the line is part of a stack trace (frame, cause, exception header). */
+  isTrace: boolean
+}
+
+// `java.lang.IllegalStateException: …`, `TypeError: …`, `Error [ERR_X]: …`, `System.IO.IOException`.
+const EXCEPTION_HEAD =
+  /^(?:[A-Za-z_$][\w$]*\.)*[\w$]*(?:Exception|Error|Throwable)(?: \[[\w-]+\])?(?::|$)/
+const PYTHON_LAST = /^[A-Za-z_][\w.]*(?::|$)/
+const RUBY_FRAME = /^(?:from )?\S+:\d+:in [`'‘]/
+const GOROUTINE = /^goroutine \d+ \[/
+const GO_CRASH = /^(?:panic: |fatal error: |SIG[A-Z]+: |goroutine \d+ \[)/
+const JAVA_MORE = /^\.\.\. \d+ (?:more|common frames omitted)/
+
+function verdict(continues: boolean, state: TraceState, isTrace: boolean): Verdict {
+  return { continues, state, isTrace }
+}
+
+const STARTS = verdict(false, 'none', false)
+
+/** The trace state a line opens when it starts a new event; `isPlain`: no format read it. */
+export function openingState(text: string, isPlain: boolean): TraceState {
+  if (!isPlain) return 'none'
+
+  const first = text.charCodeAt(0)
+  if (first === 84 && text.startsWith('Traceback (most recent call last)')) return 'python'
+  if ((first === 112 || first === 102 || first === 83 || first === 103) && GO_CRASH.test(text)) {
+    return 'go'
+  }
+  if (EXCEPTION_HEAD.test(text) || text.startsWith('Exception in thread ')) return 'trace'
+
+  return 'none'
+}
+
+function indentedFrame(trimmed: string): boolean {
+  return (
+    trimmed.startsWith('at ') ||
+    trimmed.startsWith('File "') ||
+    trimmed.startsWith('from ') ||
+    trimmed.startsWith('... ') ||
+    trimmed.startsWith('Caused by: ') ||
+    trimmed.startsWith('Suppressed: ') ||
+    trimmed.startsWith('--- End of ') ||
+    trimmed.startsWith('---> ') ||
+    (trimmed.startsWith('/') && trimmed.includes('.go:'))
+  )
+}
+
+/**
+ * Decides whether `text` continues the held event by the built-in rules for Java/Kotlin,
+ * Python, Node.js, Go, .NET and Ruby traces. `isStrongStart` says the line is a structured
+ * record (has a known format), which ends even a Go dump. JSON lines never get here.
+ */
+export function continues(text: string, held: HeldTrace, isStrongStart: boolean): Verdict {
+  const first = text.charCodeAt(0)
+  const state = held.state
+  if (text.length === 0 || (first === 32 || first === 9 ? text.trim() === '' : false)) {
+    return verdict(true, state, false)
+  }
+
+  if (first === 32 || first === 9) {
+    const trimmed = text.trimStart()
+    if (trimmed === '^') return verdict(true, 'node-caret', true)
+    if (indentedFrame(trimmed)) {
+      const next = state === 'none' || state === 'node-caret' ? 'trace' : state
+
+      return verdict(true, next, true)
+    }
+
+    return verdict(true, state, state !== 'none')
+  }
+
+  if (state === 'go') return isStrongStart ? STARTS : verdict(true, 'go', true)
+
+  if (state === 'python') {
+    return !isStrongStart && PYTHON_LAST.test(text) ? verdict(true, 'python-done', true) : STARTS
+  }
+
+  if (text.startsWith('Traceback (most recent call last)')) {
+    const chained = state === 'python-done' || (held.lines === 1 && held.isAlarm)
+
+    return chained ? verdict(true, 'python', true) : STARTS
+  }
+
+  if (state === 'python-done') {
+    const link =
+      text.startsWith('During handling of the above exception') ||
+      text.startsWith('The above exception was the direct cause')
+
+    return link ? verdict(true, 'python-done', true) : STARTS
+  }
+
+  if (text.startsWith('Caused by: ') || text.startsWith('--- End of ')) {
+    return verdict(true, 'trace', true)
+  }
+  if (first === 46 && JAVA_MORE.test(text)) return verdict(true, 'trace', true)
+  if (first === 103 && GOROUTINE.test(text)) {
+    return held.head.includes('panic') ? verdict(true, 'go', true) : STARTS
+  }
+
+  const introduced = state === 'node-caret' || (held.lines === 1 && held.isAlarm)
+  if ((state !== 'none' || held.isAlarm) && RUBY_FRAME.test(text)) {
+    return verdict(true, 'trace', true)
+  }
+  if (state !== 'none' && first === 78 && /^Node\.js v\d/.test(text)) {
+    return verdict(true, state, true)
+  }
+  if (introduced && EXCEPTION_HEAD.test(text)) return verdict(true, 'trace', true)
+
+  return STARTS
+}
