@@ -68,7 +68,15 @@ export class ServiceNowClient {
     if (!Array.isArray(result)) throw badResponse('a list result')
 
     const first = result[0] as Record<string, unknown> | undefined
-    if (first === undefined || first.correlation_id !== correlationId) return null
+    if (first === undefined) return null
+    // Rows that do not match mean the query was ignored: nothing is known, so creating now
+    // could double a ticket and adopting would take another incident's ticket.
+    if (first.correlation_id !== correlationId) {
+      throw new TicketError(
+        'SNOW_BAD_RESPONSE',
+        'ServiceNow ignored the correlation_id lookup query (unfiltered rows came back): check that the integration user can read incident.correlation_id',
+      )
+    }
 
     return ticketRef(first)
   }

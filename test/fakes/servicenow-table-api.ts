@@ -55,6 +55,7 @@ export interface RequestRecord {
   status: number
   fault: FakeFault['kind'] | null
   authorization: string | null
+  body: string
 }
 
 const HIBERNATING_PAGE =
@@ -177,6 +178,7 @@ export class FakeServiceNow {
       status: 0,
       fault: null,
       authorization: req.headers.authorization ?? null,
+      body,
     }
     this.requests.push(record)
     const send = (status: number, text: string, headers: Record<string, string> = {}): void => {
