@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
 
 import { AppError } from '../errors/app-error.js'
 
@@ -21,9 +21,20 @@ export async function migrate(database: Database): Promise<MigrationReport> {
       return Promise.resolve(migrations)
     },
   }
+  // Kysely looks for its lock table in every schema unless told which one; with several alims
+  // schemas in one PostgreSQL database it would find another's table and skip creating its own.
+  const schema =
+    database.dialect === 'postgres'
+      ? (
+          await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+            database.db,
+          )
+        ).rows[0]?.schema
+      : undefined
   const migrator = new Migrator({
     db: database.db,
     provider,
+    ...(schema === undefined || schema === null ? {} : { migrationTableSchema: schema }),
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
   })
