@@ -46,23 +46,31 @@ export function sessionCookie(response: LightMyRequestResponse): string {
   return `${found.name}=${found.value}`
 }
 
+export interface HarnessOptions {
+  env?: Record<string, string>
+  uiDir?: string | null
+  /** Adds routes before the app is readied, e.g. one that fails. */
+  extend?: (app: WebApp) => void
+}
+
 export async function createWebHarness(
   dialect: DialectName,
-  env: Record<string, string> = {},
+  options: HarnessOptions = {},
 ): Promise<WebHarness> {
   const test = await createTestDatabase(dialect)
   let now = Date.now()
   const clock = () => now
   const accounts = createAccountServices(test.database, { now: clock })
-  const config = loadConfig({ ALIMS_PUBLIC_URL: PUBLIC_URL, ...env }, '/nonexistent')
+  const config = loadConfig({ ALIMS_PUBLIC_URL: PUBLIC_URL, ...options.env }, '/nonexistent')
   const stream = new PassThrough()
   const chunks: string[] = []
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')))
   const logger = createLogger({ level: 'debug', destination: stream })
   const app = await buildServer(
-    { config, logger, database: test.database, accounts, uiDir: null },
+    { config, logger, database: test.database, accounts, uiDir: options.uiDir ?? null },
     { cookieSecret: 'test-secret' },
   )
+  options.extend?.(app)
   await app.ready()
 
   const harness: WebHarness = {
