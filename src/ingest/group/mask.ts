@@ -7,7 +7,7 @@ const TLDS = 'com|net|org|io|local|internal|lan|corp|cloud|svc|dev|app|co|uk|de|
 // One pass over the text: at each position the first alternative that matches wins, so the
 // specific shapes (a request line, a timestamp, an address) come before the generic ones.
 const PARTS = [
-  `("(?:${HTTP_METHODS}) [^\\s"]+(?: HTTP/[\\d.]+)?"(?: [1-5]\\d\\d\\b)?)`, // 1 request line, status
+  `((?:"(?:${HTTP_METHODS}) [^\\s"]+(?: HTTP/[\\d.]+)?"|\\b(?:${HTTP_METHODS}) /[^\\s"]*(?: HTTP/[\\d.]+)?)(?: [1-5]\\d\\d\\b)?)`, // 1 request line, status
   `("(?:[^"\\\\\\n]|\\\\.){0,1000}"|(?<![\\w])'[^'\\n]{0,200}'(?![\\w])|\`[^\`\\n]{0,200}\`)`, // 2 quoted
   `(\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?|\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?|\\b[A-Z][a-z]{2} {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2}|\\b\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?)`, // 3 time
   `(\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b)`, // 4 uuid
@@ -21,16 +21,15 @@ const PARTS = [
   `((?<![\\w.-])[A-Za-z_][\\w.-]{0,63}=(?:"(?:[^"\\\\\\n]|\\\\.){0,1000}"|'[^'\\n]{0,200}'|[^\\s,;)\\]}]+))`, // 12 key=value
   `((?<![\\w/.~])(?:~|\\.{1,2})?/[^\\s"'<>,;()\\[\\]]+)`, // 13 path
   `(\\d+(?:\\.\\d+)+)`, // 14 dotted number, version
-  `(\\w*\\d\\w*)`, // 15 a word with a digit
+  `((?<![\\w-])[\\w-]*\\d(?:[\\w.-]*\\w)?)`, // 15 a word with a digit, dashes and dots inside
 ]
 const MASKABLE = new RegExp(PARTS.join('|'), 'g')
 const DIGIT = /\d/
 const ALL_DIGITS = /^\d+$/
 
+// Any segment with a digit is an identifier, whether or not it happens to be all digits.
 function maskSegment(segment: string): string {
-  if (!DIGIT.test(segment)) return segment
-
-  return ALL_DIGITS.test(segment) ? '<NUM>' : '<*>'
+  return DIGIT.test(segment) ? '<*>' : segment
 }
 
 function maskQuery(query: string): string {
@@ -44,33 +43,48 @@ function maskQuery(query: string): string {
     .join('&')
 }
 
-/** Masks a path's variable segments: `/orders/42/items?id=7` → `/orders/<NUM>/items?id=<*>`. */
+// File-system paths are values as a whole: the same failure on another file is the same problem.
+const FILE_PATH =
+  /^(?:~|\.{1,2})?\/(?:var|etc|home|tmp|usr|opt|srv|data|mnt|proc|dev|run|root|lib|bin|sys|Users|private)(?:\/|$)|\.[A-Za-z]\w{0,4}$/
+
+/** Masks a route's variable segments: `/orders/42/items?id=7` → `/orders/<*>/items?id=<*>`. */
+export function maskRoute(path: string): string {
+  const q = path.indexOf('?')
+  const route = q === -1 ? path : path.slice(0, q)
+  const masked = route.split('/').map(maskSegment).join('/')
+
+  return q === -1 ? masked : `${masked}?${maskQuery(path.slice(q + 1))}`
+}
+
+/** Masks a path: a file-system path becomes `<PATH>`, a route keeps its constant segments. */
 export function maskPath(path: string): string {
   const trail = /[.:]+$/.exec(path)?.[0] ?? ''
   const body = trail === '' ? path : path.slice(0, -trail.length)
-  const q = body.indexOf('?')
-  const route = q === -1 ? body : body.slice(0, q)
-  const masked = route.split('/').map(maskSegment).join('/')
 
-  return (q === -1 ? masked : `${masked}?${maskQuery(body.slice(q + 1))}`) + trail
+  return (FILE_PATH.test(body) ? '<PATH>' : maskRoute(body)) + trail
 }
 
 function maskUrl(url: string): string {
   const scheme = url.indexOf('://')
   const rest = url.slice(scheme + 3)
   const slash = rest.search(/[/?]/)
-  const path = slash === -1 ? '' : maskPath(rest.slice(slash))
+  const path = slash === -1 ? '' : maskRoute(rest.slice(slash))
 
   return `${url.slice(0, scheme)}://<HOST>${path}`
 }
 
-// Keeps the method, the route shape and the status of an access-log request: they say what failed.
+// Keeps the method, the route shape and the status of a request: they say what failed.
 function maskRequest(request: string): string {
-  const close = request.lastIndexOf('"')
-  const [method = '', target = '', version] = request.slice(1, close).split(' ')
-  const tail = version === undefined ? '' : ` ${version}`
+  const quoted = request.startsWith('"')
+  const close = quoted ? request.indexOf('"', 1) : -1
+  const line = quoted ? request.slice(1, close) : request
+  const [method = '', target = '', third, fourth] = line.split(' ')
+  const version = third?.startsWith('HTTP/') === true ? ` ${third}` : ''
+  const status = quoted ? request.slice(close + 1) : version === '' ? third : fourth
+  const masked = `${method} ${maskRoute(target)}${version}`
+  const tail = quoted ? status : status === undefined ? '' : ` ${status}`
 
-  return `"${method} ${maskPath(target)}${tail}"${request.slice(close + 1)}`
+  return quoted ? `"${masked}"${tail}` : `${masked}${tail}`
 }
 
 function maskKeyValue(pair: string): string {
