@@ -1,0 +1,502 @@
+import { open, stat } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+
+import picomatch from 'picomatch'
+import { glob } from 'tinyglobby'
+
+import type { Logger } from '../../observability/logger.js'
+import type { BatchSink, Checkpoint } from '../checkpoint.js'
+import type { LogEvent } from '../event.js'
+import type { AssemblerFactory, SourceSettings } from '../line.js'
+
+import { DirWatcher } from './dir-watcher.js'
+import { inodeKey } from './file-identity.js'
+import { ingestMetrics } from './ingest-metrics.js'
+import { indexCheckpoints, resumePoint, type CheckpointIndex } from './resume-point.js'
+import { SourceReader } from './source-reader.js'
+import { TrackedFile } from './tracked-file.js'
+
+export interface TailerOptions {
+  /** Globs of files to follow; relative ones resolve against `cwd`. */
+  globs: readonly string[]
+  cwd?: string
+  assemblers: AssemblerFactory
+  /** Receives batches of events and checkpoints; reading waits while it works (backpressure). */
+  sink: BatchSink<LogEvent>
+  log: Logger
+  /** Stored checkpoints: a file that has one resumes exactly there. */
+  checkpoints?: readonly Checkpoint[]
+  settings?: (path: string) => SourceSettings
+  /** Where files found at start-up without a checkpoint are read from (later files: start). */
+  startAt?: 'start' | 'end'
+  maxLineBytes?: number
+  /** Idle ms before a line without newline is handed on as partial (default 5000). */
+  partialAfterMs?: number
+  /** Ms between stat sweeps of known files (default 250). */
+  pollMs?: number
+  /** Ms between glob rescans for new files (default 1000). */
+  rescanMs?: number
+  /** Handles kept open at most, besides renamed or deleted files being drained (default 256). */
+  maxOpenFiles?: number
+  /** Bytes per read call (default 256 KiB). */
+  chunkBytes?: number
+  /** Bytes read from one file before the others get a turn (default 4 MiB). */
+  turnBytes?: number
+  /** Events per batch handed to the sink (default 1000). */
+  batchEvents?: number
+  /** Ms a renamed or deleted file stays open after it stopped growing (default 30000). */
+  drainGraceMs?: number
+  /** First wait in ms after a failed batch; doubles up to 30 s (default 1000). */
+  retryMs?: number
+}
+
+type Settings = Required<Omit<TailerOptions, 'checkpoints' | 'settings' | 'cwd'>> & {
+  cwd: string
+  settings: (path: string) => SourceSettings
+}
+
+interface Seen {
+  path: string
+  size: number
+}
+
+/**
+ * Follows the files matching a set of globs: new files within a rescan (1 s), appended lines
+ * within a poll (250 ms) or at once on an fs event. Files are known by device, inode and head
+ * hash, so renames, copytruncate, truncation, deletion, re-creation, symlinks and rotated
+ * siblings are told apart (docs/decisions/ on tailing). Lines go through the splitter and the
+ * file's assembler; events and checkpoints are handed to the sink in batches, and reading
+ * waits for each batch to be stored. A checkpoint never passes bytes not handed on.
+ */
+export class Tailer {
+  readonly #o: Settings
+  readonly #files = new Map<string, TrackedFile>()
+  readonly #committed = new Map<string, Checkpoint>()
+  readonly #watcher: DirWatcher
+  readonly #buffer: Buffer
+  #index: CheckpointIndex | null = null
+  #events: LogEvent[] = []
+  #orphans: Checkpoint[] = []
+  #running = false
+  #loop: Promise<void> | null = null
+  #wake: (() => void) | null = null
+  #woken = false
+  #rescanDue = true
+  #lastScan = 0
+  #firstScan = true
+  #waiters: (() => void)[] = []
+
+  constructor(options: TailerOptions) {
+    this.#o = {
+      cwd: options.cwd ?? process.cwd(),
+      settings: options.settings ?? ((path) => ({ path })),
+      startAt: 'start',
+      maxLineBytes: 1024 * 1024,
+      partialAfterMs: 5000,
+      pollMs: 250,
+      rescanMs: 1000,
+      maxOpenFiles: 256,
+      chunkBytes: 256 * 1024,
+      turnBytes: 4 * 1024 * 1024,
+      batchEvents: 1000,
+      drainGraceMs: 30_000,
+      retryMs: 1000,
+      ...stripUndefined(options),
+    } as Settings
+    // Kept oldest first (stored checkpoints come newest first) so that the index lists the
+    // newest checkpoint of an inode first.
+    for (const checkpoint of [...(options.checkpoints ?? [])].reverse()) {
+      this.#committed.set(checkpoint.identity, checkpoint)
+    }
+    this.#buffer = Buffer.allocUnsafe(this.#o.chunkBytes)
+    this.#watcher = new DirWatcher((_dir, kind) => {
+      if (kind === 'rename') this.#rescanDue = true
+      this.#poke()
+    }, this.#o.log)
+  }
+
+  /** Starts following; returns at once, the first sweep runs in the background. */
+  start(): void {
+    if (this.#running) return
+
+    this.#running = true
+    this.#loop = this.#run()
+    this.#o.log.info({ globs: this.#o.globs }, 'tailer started')
+  }
+
+  /** Stops after the sweep in progress; held lines stay unread (their checkpoint is before them). */
+  async stop(): Promise<void> {
+    this.#running = false
+    this.#poke()
+    await this.#loop
+    this.#loop = null
+    this.#watcher.close()
+    await Promise.all([...this.#files.values()].map((f) => f.closeHandle()))
+    this.#files.clear()
+    ingestMetrics.filesWatched.set(0)
+    ingestMetrics.openFiles.set(0)
+    for (const wake of this.#waiters.splice(0)) wake()
+    this.#o.log.info('tailer stopped')
+  }
+
+  /** Resolves once a full sweep that started after this call has ended. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.#running) {
+        resolve()
+
+        return
+      }
+      this.#waiters.push(resolve)
+      this.#poke()
+    })
+  }
+
+  /** Live checkpoints of the files followed now (what `processed_logs` will say next). */
+  sources(): Checkpoint[] {
+    return [...this.#files.values()].map((f) => f.reader.checkpoint())
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0
+    while (this.#running) {
+      const waiters = this.#waiters.splice(0)
+      let more = false
+      try {
+        more = await this.#sweep()
+        failures = 0
+      } catch (err) {
+        failures += 1
+        this.#o.log.error(
+          { err, failures },
+          'tail batch failed, reading again from the stored checkpoints',
+        )
+        await this.#rewind()
+        await this.#pause(Math.min(this.#o.retryMs * 2 ** (failures - 1), 30_000))
+      }
+      for (const wake of waiters) wake()
+      if (!more && this.#isRunning()) await this.#pause(this.#o.pollMs)
+    }
+  }
+
+  // A method, not the field: the field changes across awaits, which type narrowing ignores.
+  #isRunning(): boolean {
+    return this.#running
+  }
+
+  #poke(): void {
+    if (this.#wake === null) this.#woken = true
+    else this.#wake()
+  }
+
+  #pause(ms: number): Promise<void> {
+    if (this.#woken) {
+      // Woken during the sweep (fs event, settled()): sweep again after a short breath.
+      this.#woken = false
+      ms = Math.min(ms, 5)
+    }
+
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.#wake = null
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.#wake = done
+    })
+  }
+
+  async #sweep(): Promise<boolean> {
+    const now = Date.now()
+    let seen = await this.#statKnown()
+    if (seen === null || this.#rescanDue || now - this.#lastScan >= this.#o.rescanMs) {
+      seen = await this.#scan(now)
+    }
+    let more = false
+    for (const file of [...this.#files.values()]) {
+      if (!this.#isRunning()) break
+      const outcome = await this.#readTurn(file, seen, now)
+      if (outcome === 'more') more = true
+    }
+    for (const file of this.#files.values()) file.reader.tick(this.#events, now)
+    await this.#retireDrained(now)
+    await this.#commit()
+    this.#firstScan = false
+    ingestMetrics.filesWatched.set(this.#files.size)
+
+    return more
+  }
+
+  /** Stats the known paths; null when one of them changed file (time for a rescan). */
+  async #statKnown(): Promise<Map<string, Seen> | null> {
+    const attached = [...this.#files.values()].filter((f) => !f.detached)
+    const seen = await statAll(attached.map((f) => f.path))
+    for (const file of attached) {
+      if (seen.get(file.inode)?.path !== file.path) return null
+    }
+
+    return seen
+  }
+
+  async #scan(now: number): Promise<Map<string, Seen>> {
+    this.#rescanDue = false
+    this.#lastScan = now
+    const paths = await glob([...this.#o.globs], {
+      cwd: this.#o.cwd,
+      absolute: true,
+      onlyFiles: true,
+      followSymbolicLinks: true,
+    })
+    paths.sort()
+    const seen = await statAll(paths, this.#files)
+
+    for (const file of this.#files.values()) {
+      const at = seen.get(file.inode)
+      if (at !== undefined) {
+        if (at.path !== file.path) this.#moved(file, at.path)
+        file.detached = false
+      } else if (!file.detached) {
+        await this.#detach(file, now)
+      }
+    }
+    for (const [inode, at] of seen) {
+      if (!this.#files.has(inode)) await this.#adopt(at.path)
+    }
+    this.#watchDirs()
+
+    return seen
+  }
+
+  #moved(file: TrackedFile, path: string): void {
+    this.#o.log.info({ file: file.path, to: path }, 'file renamed')
+    ingestMetrics.rotations.inc({ kind: 'renamed' })
+    file.reader.path = path
+    file.changed = true
+  }
+
+  async #detach(file: TrackedFile, now: number): Promise<void> {
+    if (file.handle === null && (await file.reopen()) === 'moved') {
+      const lost = Math.max(0, file.reader.size - file.reader.readOffset)
+      this.#o.log.warn(
+        { file: file.path, offset: file.reader.readOffset, lost },
+        'file gone before it was read to its end',
+      )
+      file.reader.count('lost_bytes', lost)
+      file.reader.noteError('file renamed or deleted while it was not open')
+      this.#orphans.push(file.reader.checkpoint())
+      this.#files.delete(file.inode)
+
+      return
+    }
+    this.#o.log.info(
+      { file: file.path, offset: file.reader.readOffset },
+      'file renamed or deleted, draining it',
+    )
+    ingestMetrics.rotations.inc({ kind: 'detached' })
+    file.detached = true
+    file.lastGrowthAt = now
+  }
+
+  async #adopt(path: string): Promise<void> {
+    let handle
+    try {
+      handle = await open(path, 'r')
+    } catch (err) {
+      this.#o.log.debug({ file: path, err }, 'file not opened')
+
+      return
+    }
+    try {
+      const fresh = this.#firstScan ? this.#o.startAt : 'start'
+      this.#index ??= indexCheckpoints([...this.#committed.values()].reverse())
+      const { start, lostBytes } = await resumePoint(handle, path, this.#index, fresh)
+      const settings = this.#o.settings(path)
+      const options = {
+        assembler: this.#o.assemblers(settings),
+        maxLineBytes: this.#o.maxLineBytes,
+        partialAfterMs: this.#o.partialAfterMs,
+        log: this.#o.log,
+      }
+      const reader = new SourceReader(start, options)
+      const file = new TrackedFile(
+        reader,
+        options,
+        handle,
+        start.resumed?.identity ?? null,
+        Date.now(),
+      )
+      if (this.#files.has(file.inode)) {
+        await handle.close()
+
+        return
+      }
+      if (lostBytes > 0) {
+        this.#o.log.warn(
+          { file: path, offset: start.resumed?.offset, lost: lostBytes },
+          'file truncated or replaced while stopped',
+        )
+        ingestMetrics.bytesSkipped.inc({ reason: 'lost_bytes' }, lostBytes)
+        reader.count('lost_bytes', lostBytes)
+      }
+      this.#files.set(file.inode, file)
+      this.#o.log.info(
+        { file: path, offset: start.offset, resumed: start.resumed !== null },
+        'file followed',
+      )
+      await this.#limitHandles(file)
+    } catch (err) {
+      await handle.close().catch(() => undefined)
+      this.#o.log.warn({ file: path, err }, 'file not followed')
+    }
+  }
+
+  async #readTurn(file: TrackedFile, seen: Map<string, Seen>, now: number): Promise<string> {
+    const at = seen.get(file.inode)
+    const unchanged =
+      at !== undefined && at.size === file.reader.readOffset && at.size === file.reader.size
+    if (!file.detached && unchanged) return 'idle'
+
+    try {
+      const outcome = await file.read({
+        buffer: this.#buffer,
+        events: this.#events,
+        budget: this.#o.turnBytes,
+        flushIfFull: () =>
+          this.#events.length >= this.#o.batchEvents ? this.#commit() : Promise.resolve(),
+        log: this.#o.log,
+        now,
+      })
+      if (outcome === 'moved') this.#rescanDue = true
+      else await this.#limitHandles(file)
+
+      return outcome
+    } catch (err) {
+      ingestMetrics.readErrors.inc()
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO'
+      this.#o.log.warn({ file: file.path, offset: file.reader.readOffset, err }, 'file read failed')
+      file.reader.noteError(`read failed: ${code}`)
+      file.changed = true
+      await file.closeHandle()
+
+      return 'idle'
+    }
+  }
+
+  /** Closes drained renamed or deleted files once they stopped growing for the grace time. */
+  async #retireDrained(now: number): Promise<void> {
+    for (const file of [...this.#files.values()]) {
+      if (!file.detached || file.reader.readOffset < file.reader.size) continue
+      if (now - file.lastGrowthAt < this.#o.drainGraceMs) continue
+
+      // Nothing more will be appended: what the file still holds is complete.
+      file.reader.finish(this.#events, now)
+      this.#orphans.push(...file.retired, file.reader.checkpoint())
+      this.#files.delete(file.inode)
+      await file.closeHandle()
+      this.#o.log.info(
+        { file: file.path, offset: file.reader.readOffset },
+        'file drained and closed',
+      )
+    }
+  }
+
+  async #limitHandles(current: TrackedFile): Promise<void> {
+    const open = [...this.#files.values()].filter((f) => f.handle !== null)
+    ingestMetrics.openFiles.set(open.length)
+    if (open.length <= this.#o.maxOpenFiles) return
+
+    const closable = open
+      .filter((f) => !f.detached && f !== current)
+      .sort((a, b) => a.lastUse - b.lastUse)
+      .slice(0, open.length - this.#o.maxOpenFiles)
+    for (const file of closable) await file.closeHandle()
+    ingestMetrics.openFiles.set(open.length - closable.length)
+  }
+
+  async #commit(): Promise<void> {
+    const checkpoints = this.#orphans
+    for (const file of this.#files.values()) {
+      checkpoints.push(...file.retired)
+      if (!file.changed && !file.reader.dirty) continue
+
+      const checkpoint = file.reader.checkpoint()
+      const stored = this.#committed.get(checkpoint.identity)
+      if (stored === undefined || JSON.stringify(stored) !== JSON.stringify(checkpoint)) {
+        checkpoints.push(checkpoint)
+      }
+    }
+    if (this.#events.length === 0 && checkpoints.length === 0) return
+
+    // Emptied in place: a file being read keeps appending to this same array.
+    const events = this.#events.splice(0)
+    this.#orphans = []
+    await this.#o.sink.commit({ events, checkpoints })
+    for (const checkpoint of checkpoints) {
+      if (checkpoint.previousIdentity !== undefined)
+        this.#committed.delete(checkpoint.previousIdentity)
+      this.#committed.delete(checkpoint.identity)
+      this.#committed.set(checkpoint.identity, { ...checkpoint, previousIdentity: undefined })
+    }
+    this.#index = null
+    for (const file of this.#files.values()) {
+      file.retired = []
+      file.changed = false
+      file.reader.dirty = false
+      file.storedIdentity = file.reader.key
+      file.reader.previousIdentity = null
+    }
+  }
+
+  /** After a failed batch: forget all read state and resume from the stored checkpoints. */
+  async #rewind(): Promise<void> {
+    await Promise.all([...this.#files.values()].map((f) => f.closeHandle()))
+    this.#files.clear()
+    this.#events.length = 0
+    this.#orphans = []
+    this.#index = null
+    this.#rescanDue = true
+  }
+
+  #watchDirs(): void {
+    const dirs = new Set<string>()
+    for (const pattern of this.#o.globs) {
+      const scan = picomatch.scan(pattern)
+      const base = scan.isGlob ? scan.base : dirname(scan.base)
+      dirs.add(resolve(this.#o.cwd, base === '' ? '.' : base))
+    }
+    for (const file of this.#files.values()) {
+      if (!file.detached) dirs.add(dirname(file.path))
+    }
+    this.#watcher.set(dirs)
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/** Stats paths (following symlinks) and keys them by `device:inode`, first path winning. */
+async function statAll(
+  paths: readonly string[],
+  prefer?: Map<string, TrackedFile>,
+): Promise<Map<string, Seen>> {
+  const seen = new Map<string, Seen>()
+  for (let i = 0; i < paths.length; i += 64) {
+    const slice = paths.slice(i, i + 64)
+    const stats = await Promise.all(slice.map((p) => stat(p, { bigint: true }).catch(() => null)))
+    for (const [j, st] of stats.entries()) {
+      const path = slice[j]
+      if (st === null || path === undefined || !st.isFile()) continue
+
+      const inode = inodeKey(st.dev, st.ino)
+      const known = seen.get(inode)
+      // A symlink and its target, or two globs, name one file: keep the path already followed.
+      if (known !== undefined && prefer?.get(inode)?.path !== path) continue
+
+      seen.set(inode, { path, size: Number(st.size) })
+    }
+  }
+
+  return seen
+}
