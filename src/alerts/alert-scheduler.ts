@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+
+import type { Config } from '../config/config.js'
+import type { Database } from '../db/database.js'
+import type { Logger } from '../observability/logger.js'
+
+import { alertFromRow } from './alert.js'
+import { alertChanges } from './alert-changes.js'
+import { claimDueAlert, DEFAULT_CLAIM_TTL_MS } from './alert-claim.js'
+import type { RunStatus } from './alert-run.js'
+import { searchMatcher, type IncidentMatcher } from './match-incidents.js'
+import { createNotifier } from './notifiers/create-notifier.js'
+import type { Notifier } from './notifiers/notifier.js'
+import type { RetryBudget } from './notifiers/smtp-notifier.js'
+import { executeAlertRun, type AlertRunnerDeps } from './run-alert.js'
+import { nextRunAfter, typicalPeriod } from './schedule.js'
+
+/** Default settle time of a window's end, in ms (see AlertRunnerDeps.settleMs). */
+export const DEFAULT_SETTLE_MS = 5000
+
+export interface AlertSchedulerOptions {
+  database: Database
+  config: Pick<Config, 'smtp' | 'dataDir' | 'publicUrl'>
+  logger: Logger
+  /** Epoch ms; tests inject a clock they move by hand. */
+  clock?: () => number
+  /** false: no timers, the caller calls `tick()` (tests, bench). Default true. */
+  timers?: boolean
+  /** Longest wait between two looks at the database, ms (default 15 s). */
+  pollMs?: number
+  /** Runs in flight at once (default 4). */
+  concurrency?: number
+  claimTtlMs?: number
+  settleMs?: number
+  /** Identifies this process in claims; default host:pid:random. */
+  owner?: string
+  notifier?: Notifier
+  matcher?: IncidentMatcher
+  retry?: RetryBudget
+  sleep?: (ms: number) => Promise<void>
+  afterSend?: AlertRunnerDeps['afterSend']
+}
+
+/** What one tick did: runs by status. */
+export interface TickSummary {
+  due: number
+  ran: number
+  statuses: Partial<Record<RunStatus, number>>
+}
+
+/** Stops the scheduler (waits for the runs in flight); also exposes `tick()` and its owner id. */
+export type AlertScheduler = (() => Promise<void>) & {
+  tick(): Promise<TickSummary>
+  readonly owner: string
+}
+
+const BATCH = 500
+
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next] as T
+      next += 1
+      await work(item)
+    }
+  })
+  await Promise.all(lanes)
+}
+
+/**
+ * Gives every enabled alert a next run time and applies the missed-run policy: `skip` moves an
+ * overdue alert to its next slot, `catch_up` leaves it due so that it runs once, now.
+ */
+async function prepare(database: Database, logger: Logger, now: number): Promise<void> {
+  await database.db
+    .updateTable('alerts')
+    .set({ next_run_at: null })
+    .where('enabled', '=', 0)
+    .where('next_run_at', 'is not', null)
+    .execute()
+
+  const rows = await database.db.selectFrom('alerts').selectAll().where('enabled', '=', 1).execute()
+  let scheduled = 0
+  let skipped = 0
+  let catchUp = 0
+  for (const alert of rows.map(alertFromRow)) {
+    const previous = alert.nextRunAt
+    const grace = Math.max(60_000, typicalPeriod(alert.schedule, now) / 2)
+    let next: number | null
+    if (previous === null) {
+      next = nextRunAfter(alert.schedule, now)
+      scheduled += 1
+    } else if (previous < now - grace && alert.missedPolicy === 'skip') {
+      next = nextRunAfter(alert.schedule, now)
+      skipped += 1
+    } else {
+      if (previous < now - grace) catchUp += 1
+      continue
+    }
+    // Conditional: another process may have moved it meanwhile.
+    let update = database.db
+      .updateTable('alerts')
+      .set({ next_run_at: next })
+      .where('id', '=', alert.id)
+    update =
+      previous === null
+        ? update.where('next_run_at', 'is', null)
+        : update.where('next_run_at', '=', previous)
+    await update.execute()
+  }
+  logger.info({ alerts: rows.length, scheduled, skipped, catchUp }, 'alert scheduler loaded alerts')
+}
+
+/**
+ * Starts the alert scheduler of a web process: it loads the enabled alerts, then claims and runs
+ * due ones (a conditional update per alert, so several processes never run one alert twice).
+ * Returns the function that stops it.
+ */
+export function startAlertScheduler(options: AlertSchedulerOptions): AlertScheduler {
+  const { database } = options
+  const clock = options.clock ?? Date.now
+  const logger = options.logger.child({ component: 'alert-scheduler' })
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  const ownsNotifier = options.notifier === undefined
+  const notifier =
+    options.notifier ??
+    createNotifier(options.config, logger, {
+      clock,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    })
+  const deps: AlertRunnerDeps = {
+    database,
+    notifier,
+    matcher: options.matcher ?? searchMatcher(database),
+    publicUrl: options.config.publicUrl,
+    logger,
+    clock,
+    settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+    ...(options.afterSend === undefined ? {} : { afterSend: options.afterSend }),
+  }
+  const ttl = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS
+  const pollMs = options.pollMs ?? 15_000
+  const concurrency = options.concurrency ?? 4
+
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> = Promise.resolve()
+  let prepared = false
+
+  async function tickOnce(): Promise<TickSummary> {
+    if (!prepared) {
+      await prepare(database, logger, clock())
+      prepared = true
+    }
+    const summary: TickSummary = { due: 0, ran: 0, statuses: {} }
+    for (;;) {
+      const now = clock()
+      const due = await database.db
+        .selectFrom('alerts')
+        .select('id')
+        .where('enabled', '=', 1)
+        .where('next_run_at', '<=', now)
+        .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claim_expires_at', '<', now)]))
+        .orderBy('next_run_at')
+        .limit(BATCH)
+        .execute()
+      summary.due += due.length
+      await mapLimit(due, concurrency, async ({ id }) => {
+        if (stopped || !(await claimDueAlert(database, id, owner, clock(), ttl))) return
+
+        try {
+          const run = await executeAlertRun(deps, id, owner, 'schedule')
+          if (run === null) return
+          summary.ran += 1
+          summary.statuses[run.status] = (summary.statuses[run.status] ?? 0) + 1
+        } catch {
+          // Logged by the run; the claim is released and the alert is tried at its next poll.
+        }
+      })
+      if (due.length < BATCH || stopped) break
+    }
+
+    return summary
+  }
+
+  function tick(): Promise<TickSummary> {
+    const result = running.then(tickOnce, tickOnce)
+    running = result.catch(() => undefined)
+
+    return result
+  }
+
+  async function delay(): Promise<number> {
+    const row = await database.db
+      .selectFrom('alerts')
+      .select((eb) => eb.fn.min('next_run_at').as('next'))
+      .where('enabled', '=', 1)
+      .executeTakeFirst()
+    const next = row?.next === null || row?.next === undefined ? null : row.next
+
+    return next === null ? pollMs : Math.min(pollMs, Math.max(50, next - clock()))
+  }
+
+  function schedule(ms: number): void {
+    if (stopped || options.timers === false) return
+
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      void loop()
+    }, ms)
+  }
+
+  async function loop(): Promise<void> {
+    try {
+      await tick()
+      schedule(await delay())
+    } catch (error) {
+      logger.error({ err: error }, 'alert scheduler tick failed')
+      schedule(pollMs)
+    }
+  }
+
+  const onChange = (): void => {
+    schedule(0)
+  }
+  alertChanges.on('changed', onChange)
+  schedule(0)
+  logger.info({ owner }, 'alert scheduler started')
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return
+
+    stopped = true
+    clearTimeout(timer)
+    alertChanges.off('changed', onChange)
+    await running
+    if (ownsNotifier) notifier.close()
+    logger.info({ owner }, 'alert scheduler stopped')
+  }
+
+  return Object.assign(stop, { tick, owner })
+}

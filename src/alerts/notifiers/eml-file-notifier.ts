@@ -1,0 +1,55 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import nodemailer from 'nodemailer'
+
+import type { AlertEmail } from '../alert-email.js'
+
+import { mailOptions } from './mail-options.js'
+import type { DeliveryOutcome, Notifier, SendOptions } from './notifier.js'
+
+/** The sender of outbox files when no SMTP server is configured. */
+export const OUTBOX_FROM = 'alims@localhost'
+
+/** File name of a message: its Message-ID reduced to safe characters. */
+export function emlFileName(messageId: string, at: number): string {
+  const id = messageId.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '')
+
+  return `${at}-${id}.eml`
+}
+
+/**
+ * Writes each email as an RFC 5322 `.eml` file into `dir` (`<dataDir>/outbox`), for setups
+ * without SMTP; the run is recorded as `outbox` with the file path as its reply.
+ */
+export function createEmlFileNotifier(dir: string, clock: () => number = Date.now): Notifier {
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  })
+
+  async function send(email: AlertEmail, options?: SendOptions): Promise<DeliveryOutcome> {
+    try {
+      const info = (await transport.sendMail(mailOptions(OUTBOX_FROM, email, options))) as {
+        message: Buffer
+      }
+      await mkdir(dir, { recursive: true })
+      const path = join(dir, emlFileName(email.messageId, clock()))
+      const temp = `${path}.tmp`
+      await writeFile(temp, info.message, { mode: 0o640 })
+      await rename(temp, path)
+
+      return { status: 'outbox', attempts: 1, reply: path, error: null }
+    } catch (error) {
+      return {
+        status: 'failed',
+        attempts: 1,
+        reply: null,
+        error: `outbox: ${(error as Error).message}`,
+      }
+    }
+  }
+
+  return { kind: 'eml', send, close: () => undefined }
+}

@@ -1,0 +1,54 @@
+import type { Alert } from './alert.js'
+import { renderAlertEmail } from './alert-email.js'
+import { alertRunsTotal } from './alert-metrics.js'
+import { findRun, type AlertRunJson } from './alert-run.js'
+import { MAX_MATCHED, type AlertRunnerDeps } from './run-alert.js'
+
+/**
+ * Sends the alert's email now to its recipients, with what its next run would report, marked
+ * `[test]`. It is recorded in history (trigger `test`) and changes neither window nor schedule.
+ */
+export async function sendTestEmail(deps: AlertRunnerDeps, alert: Alert): Promise<AlertRunJson> {
+  const started = deps.clock()
+  const window = { from: alert.lastTriggeredAt, to: Math.max(alert.lastTriggeredAt, started) }
+  const incidents = await deps.matcher(alert.query, window.from, window.to, MAX_MATCHED)
+  const email = renderAlertEmail({
+    alert: { ...alert, subject: `[test] ${alert.subject}` },
+    recipients: alert.recipients,
+    window,
+    incidents,
+    total: incidents.length,
+    publicUrl: deps.publicUrl,
+  })
+  email.messageId = `<alert-${alert.id}-test-${started}@alims>`
+
+  const outcome = await deps.notifier.send(email, { headers: { 'X-Alims-Test': 'yes' } })
+  const row = await deps.database.db
+    .insertInto('alert_history')
+    .values({
+      alert_id: alert.id,
+      trigger: 'test',
+      status: outcome.status,
+      started_at: started,
+      finished_at: deps.clock(),
+      window_from: window.from,
+      window_to: window.to,
+      matched: incidents.length,
+      incident_ids: JSON.stringify(incidents.map((i) => i.id)),
+      recipients: JSON.stringify(alert.recipients),
+      message_id: email.messageId,
+      smtp_reply: outcome.reply,
+      error: outcome.error,
+      attempts: outcome.attempts,
+      possible_duplicate: 0,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  alertRunsTotal.inc({ trigger: 'test', status: outcome.status })
+  deps.logger.info(
+    { alertId: alert.id, runId: row.id, status: outcome.status },
+    'alert test email finished',
+  )
+
+  return (await findRun(deps.database, row.id)) as AlertRunJson
+}
