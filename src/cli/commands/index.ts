@@ -2,6 +2,15 @@ import type { Command } from '../command.js'
 
 import { migrateCommand } from './migrate.js'
 import { startCommand } from './start.js'
+import { tokenCreateCommand } from './token-create.js'
+import { userAddCommand } from './user-add.js'
+import { webCommand } from './web.js'
 
 /** Every sub-command; the longest names first so that `user add` wins over `user`. */
-export const COMMANDS: readonly Command[] = [startCommand, migrateCommand]
+export const COMMANDS: readonly Command[] = [
+  userAddCommand,
+  tokenCreateCommand,
+  startCommand,
+  webCommand,
+  migrateCommand,
+]
