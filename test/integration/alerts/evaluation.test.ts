@@ -1,0 +1,148 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+
+import { findAlert } from '../../../src/alerts/alert-repository.js'
+import { listRuns } from '../../../src/alerts/alert-run.js'
+import { startAlertScheduler, type AlertScheduler } from '../../../src/alerts/alert-scheduler.js'
+import { createTestDatabase, describeEachDialect, type TestDatabase } from '../../helpers/databases.js'
+
+import { addAlert, addIncident, ManualClock, MINUTE, recur, silentLogger, smtpTo, T0 } from './alert-fixtures.js'
+import { parseMail } from './parse-mail.js'
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js'
+
+describeEachDialect('alert evaluation', (dialect) => {
+  let sink: SmtpSink
+  let test: TestDatabase
+  let clock: ManualClock
+  let scheduler: AlertScheduler
+  let dataDir: string
+
+  beforeAll(async () => {
+    sink = await startSmtpSink()
+  })
+  afterAll(async () => {
+    await sink.stop()
+  })
+  beforeEach(async () => {
+    sink.messages.length = 0
+    sink.mode = 'accept'
+    test = await createTestDatabase(dialect)
+    clock = new ManualClock()
+    dataDir = mkdtempSync(join(tmpdir(), 'alims-alerts-'))
+    scheduler = startAlertScheduler({
+      database: test.database,
+      config: { smtp: smtpTo(sink.port), dataDir, publicUrl: 'https://alims.example.com' },
+      logger: silentLogger,
+      clock: clock.read,
+      timers: false,
+    })
+  })
+  afterEach(async () => {
+    await scheduler()
+    await test.cleanup()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('sends one email, then none, then one listing only the new incident', async () => {
+    const alert = await addAlert(test.database, T0)
+    const first = await addIncident(test.database, { at: T0 + 10_000, title: 'ERROR first failure' })
+    await addIncident(test.database, { at: T0 + 20_000, severity: 'LOW', title: 'low noise' })
+
+    clock.set(T0 + MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+    clock.set(T0 + 2 * MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ nothing_new: 1 })
+    expect(sink.messages).toHaveLength(1)
+
+    const second = await addIncident(test.database, { at: T0 + 150_000, title: 'ERROR second failure' })
+    clock.set(T0 + 3 * MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+
+    expect(sink.messages).toHaveLength(2)
+    const [one, two] = sink.messages.map((m) => parseMail(m.raw))
+    expect(one?.text).toContain('ERROR first failure')
+    expect(one?.text).not.toContain('low noise')
+    expect(two?.text).toContain('ERROR second failure')
+    expect(two?.text).not.toContain('ERROR first failure')
+
+    const runs = (await listRuns(test.database, { alertId: alert.id })).reverse()
+    expect(runs.map((r) => [r.status, r.incidentIds])).toEqual([
+      ['sent', [first]],
+      ['nothing_new', []],
+      ['sent', [second]],
+    ])
+    expect(runs[0]?.windowFrom).toBe(new Date(T0).toISOString())
+    expect(runs[2]?.windowFrom).toBe(runs[0]?.windowTo)
+    expect(runs[1]?.windowFrom).toBe(runs[0]?.windowTo)
+    expect(runs[0]?.messageId).toBe(`<alert-${alert.id}-${T0}@alims>`)
+    expect(runs[0]?.smtpReply).toMatch(/^250/)
+    expect(one?.header('message-id')).toEqual([runs[0]?.messageId])
+    expect(sink.messages[0]?.to).toEqual(['ops@example.com'])
+  })
+
+  it('counts a recurrence as new, and waits for the minimum number of occurrences', async () => {
+    const alert = await addAlert(test.database, T0, { minOccurrences: 5 })
+    const id = await addIncident(test.database, { at: T0 + 10_000, count: 3 })
+
+    clock.set(T0 + MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ nothing_new: 1 })
+    expect((await findAlert(test.database, alert.id))?.lastTriggeredAt).toBe(T0)
+
+    await recur(test.database, id, T0 + 90_000, 2)
+    clock.set(T0 + 2 * MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+    const runs = await listRuns(test.database, { alertId: alert.id })
+    expect(runs[0]?.windowFrom).toBe(new Date(T0).toISOString())
+    expect(runs[0]?.incidentIds).toEqual([id])
+    expect(runs[1]?.matched).toBe(1)
+  })
+
+  it('suppresses runs over the hourly cap and summarises them in the next allowed email', async () => {
+    const alert = await addAlert(test.database, T0, { maxPerHour: 2 })
+    for (let minute = 1; minute <= 4; minute += 1) {
+      await addIncident(test.database, { at: T0 + minute * MINUTE - 30_000, title: `ERROR burst ${minute}` })
+      clock.set(T0 + minute * MINUTE + 1000)
+      await scheduler.tick()
+    }
+    expect(sink.messages).toHaveLength(2)
+
+    // An hour after the first emails, one run covers everything the suppressed runs held back.
+    clock.set(T0 + 63 * MINUTE)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+    expect(sink.messages).toHaveLength(3)
+    const last = parseMail(sink.messages[2]?.raw ?? '')
+    expect(last.text).toContain('ERROR burst 3')
+    expect(last.text).toContain('ERROR burst 4')
+    expect(last.text).toContain('held back 2 earlier runs')
+
+    const statuses = (await listRuns(test.database, { alertId: alert.id })).map((r) => r.status).reverse()
+    expect(statuses).toEqual(['sent', 'sent', 'suppressed', 'suppressed', 'sent'])
+  })
+
+  it('writes an .eml file to the outbox without SMTP and records the run as outbox', async () => {
+    await scheduler()
+    scheduler = startAlertScheduler({
+      database: test.database,
+      config: { smtp: null, dataDir, publicUrl: 'https://alims.example.com' },
+      logger: silentLogger,
+      clock: clock.read,
+      timers: false,
+    })
+    const alert = await addAlert(test.database, T0)
+    await addIncident(test.database, { at: T0 + 10_000, title: 'ERROR disk full' })
+    clock.set(T0 + MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ outbox: 1 })
+
+    const files = readdirSync(join(dataDir, 'outbox'))
+    expect(files).toHaveLength(1)
+    const eml = readFileSync(join(dataDir, 'outbox', files[0] ?? ''), 'utf8')
+    expect(eml).toContain(`Message-ID: <alert-${alert.id}-${T0}@alims>`)
+    expect(parseMail(eml.replace(/\n/g, '\r\n')).text).toContain('ERROR disk full')
+    const [run] = await listRuns(test.database, { alertId: alert.id })
+    expect(run?.smtpReply).toBe(join(dataDir, 'outbox', files[0] ?? ''))
+    expect((await findAlert(test.database, alert.id))?.lastTriggeredAt).toBe(T0 + MINUTE - 4000)
+  })
+})
