@@ -24,7 +24,8 @@ const LEVEL_KEYS = new Set([
 ])
 const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', '@t', 'datetime', 'date', 'eventTime']
 const MESSAGE_KEYS = ['msg', 'message', '@m', 'MESSAGE', 'short_message', 'full_message', 'event']
-const SERVICE_KEYS = ['service', 'service.name', 'app', 'application', 'job_id', 'source']
+// job_id comes last: in the prototype's format `source` names the service and a job id only one run.
+const SERVICE_KEYS = ['service', 'service.name', 'app', 'application', 'source', 'job_id']
 const LOGGER_KEYS = ['name', 'logger', 'logger_name', 'log.logger', 'SYSLOG_IDENTIFIER']
 
 // Index of the quote that closes the string opened at `open`, or -1.

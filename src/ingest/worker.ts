@@ -1,0 +1,136 @@
+import type { Config } from '../config/config.js'
+import type { Database } from '../db/database.js'
+import type { Logger } from '../observability/logger.js'
+import { startTicketDrainer } from '../tickets/ticket-drainer.js'
+import { ticketPolicy, ticketStoreHooks } from '../tickets/outbox.js'
+
+import { LiveRules } from './classify/index.js'
+import { Grouper } from './group/index.js'
+import { createAssembler } from './parse/index.js'
+import { IncidentPipeline, type PipelineCounts } from './pipeline.js'
+import { IncidentStore } from './store/incident-store.js'
+import { loadCheckpoints, saveCheckpoints } from './tail/checkpoint-store.js'
+import { readFilesOnce } from './tail/read-files-once.js'
+import { Tailer } from './tail/tailer.js'
+
+export interface IngestDeps {
+  config: Config
+  logger: Logger
+  database: Database
+}
+
+interface Stages {
+  rules: LiveRules
+  pipeline: IncidentPipeline
+}
+
+async function createStages(deps: IngestDeps, watchRules: boolean): Promise<Stages> {
+  const { config, logger, database } = deps
+  const rules = await LiveRules.open({ path: config.rulesPath, log: logger, watch: watchRules })
+  const store = new IncidentStore({
+    database,
+    logger,
+    saveCheckpoints,
+    hooks: ticketStoreHooks(ticketPolicy(config)),
+  })
+  const pipeline = new IncidentPipeline({ classifier: rules, grouper: new Grouper(), store })
+
+  return { rules, pipeline }
+}
+
+/** A running worker: follow the configured files until `stop()`. */
+export interface RunningWorker {
+  tailer: Tailer
+  counts(): PipelineCounts
+  /** Stops reading, finishes the batch in progress and stops the ticket drainer. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the worker pipeline: tail the files of `ALIMS_LOG_PATHS` from their checkpoints,
+ * classify, group and store incidents, and drain the ticket outbox. SIGHUP reloads the rules.
+ */
+export async function startWorker(deps: IngestDeps): Promise<RunningWorker> {
+  const { config, logger, database } = deps
+  const log = logger.child({ component: 'worker' })
+  const { rules, pipeline } = await createStages({ ...deps, logger: log }, true)
+  const tailer = new Tailer({
+    globs: config.logPaths,
+    cwd: config.cwd,
+    assemblers: (source) => createAssembler(source),
+    sink: pipeline,
+    log: log.child({ component: 'tail' }),
+    checkpoints: await loadCheckpoints(database.db),
+    startAt: config.startAt,
+    maxLineBytes: config.maxLineBytes,
+  })
+  const onHangup = (): void => {
+    void rules.reload()
+  }
+  process.on('SIGHUP', onHangup)
+  tailer.start()
+  const stopDrainer = startTicketDrainer({ database, config, logger: log })
+  log.info({ paths: config.logPaths }, 'worker started')
+
+  return {
+    tailer,
+    counts: () => pipeline.counts(),
+    async stop() {
+      process.off('SIGHUP', onHangup)
+      await tailer.stop()
+      await stopDrainer()
+      rules.close()
+      log.info('worker stopped')
+    },
+  }
+}
+
+/** What `alims ingest` did. */
+export interface IngestReport extends PipelineCounts {
+  files: { path: string; from: number; to: number; lines: number; events: number }[]
+  lines: number
+  skipped: Record<string, number>
+}
+
+/**
+ * Reads `paths` to their end through the same stages as the worker, from their stored
+ * checkpoints, so a file ingested twice is counted once; then returns the counts.
+ */
+export async function ingestFiles(
+  deps: IngestDeps,
+  paths: readonly string[],
+): Promise<IngestReport> {
+  const { config, logger, database } = deps
+  const log = logger.child({ component: 'ingest' })
+  const { rules, pipeline } = await createStages({ ...deps, logger: log }, false)
+  try {
+    const files = await readFilesOnce({
+      paths,
+      assemblers: (source) => createAssembler(source),
+      sink: pipeline,
+      log,
+      checkpoints: await loadCheckpoints(database.db),
+      maxLineBytes: config.maxLineBytes,
+    })
+    const skipped: Record<string, number> = {}
+    for (const file of files) {
+      for (const [reason, n] of Object.entries(file.skipped))
+        skipped[reason] = (skipped[reason] ?? 0) + n
+    }
+
+    return {
+      ...pipeline.counts(),
+      files: files.map((f) => ({
+        path: f.path,
+        from: f.from,
+        to: f.to,
+        lines: f.lines,
+        events: f.events,
+      })),
+      lines: files.reduce((sum, f) => sum + f.lines, 0),
+      skipped,
+    }
+  } finally {
+    rules.close()
+  }
+}
