@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js'
-import { AppError } from '../errors/app-error.js'
+import { AppError, isAppError } from '../errors/app-error.js'
 import type { Logger } from '../observability/logger.js'
 
 import type { Alert } from './alert.js'
@@ -54,6 +54,26 @@ async function evaluate(deps: AlertRunnerDeps, alert: Alert, now: number): Promi
   }
 
   return { window: { from, to }, incidents, holds }
+}
+
+/** Evaluates; a query that no longer parses becomes a failed run that says why, not a crash loop. */
+async function evaluateOrExplain(
+  deps: AlertRunnerDeps,
+  alert: Alert,
+  now: number,
+): Promise<Evaluation & { error: string | null }> {
+  try {
+    return { ...(await evaluate(deps, alert, now)), error: null }
+  } catch (error) {
+    if (!isAppError(error) || error.status >= 500) throw error
+
+    return {
+      window: { from: alert.lastTriggeredAt, to: now },
+      incidents: [],
+      holds: false,
+      error: `${error.code}: ${error.message}`,
+    }
+  }
 }
 
 /** Marks runs left `running` by a process that died; true when one was for this window start. */
@@ -266,8 +286,13 @@ export async function executeAlertRun(
 
   let runId: number
   try {
-    const evaluation = await evaluate(deps, alert, started)
-    if (!evaluation.holds) {
+    const evaluation = await evaluateOrExplain(deps, alert, started)
+    if (evaluation.error !== null) {
+      runId = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
+        status: 'failed',
+        error: evaluation.error,
+      })
+    } else if (!evaluation.holds) {
       runId = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
         status: 'nothing_new',
       })

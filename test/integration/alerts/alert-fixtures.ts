@@ -28,7 +28,14 @@ export const silentLogger = createLogger({ level: 'silent' })
 
 /** Plain SMTP to the sink on 127.0.0.1:`port`. */
 export function smtpTo(port: number): SmtpConfig {
-  return { host: '127.0.0.1', port, user: null, password: null, from: 'alims@example.com', secure: 'none' }
+  return {
+    host: '127.0.0.1',
+    port,
+    user: null,
+    password: null,
+    from: 'alims@example.com',
+    secure: 'none',
+  }
 }
 
 let sequence = 0
@@ -81,7 +88,12 @@ export async function addIncident(database: Database, options: IncidentOptions):
 export async function recur(database: Database, id: number, at: number, count = 1): Promise<void> {
   await database.db
     .updateTable('incidents')
-    .set((eb) => ({ activity_at: at, last_seen_at: at, updated_at: at, count: eb('count', '+', count) }))
+    .set((eb) => ({
+      activity_at: at,
+      last_seen_at: at,
+      updated_at: at,
+      count: eb('count', '+', count),
+    }))
     .where('id', '=', id)
     .execute()
   await database.db

@@ -7,9 +7,22 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
 import { findAlert } from '../../../src/alerts/alert-repository.js'
 import { listRuns } from '../../../src/alerts/alert-run.js'
 import { startAlertScheduler, type AlertScheduler } from '../../../src/alerts/alert-scheduler.js'
-import { createTestDatabase, describeEachDialect, type TestDatabase } from '../../helpers/databases.js'
+import {
+  createTestDatabase,
+  describeEachDialect,
+  type TestDatabase,
+} from '../../helpers/databases.js'
 
-import { addAlert, addIncident, ManualClock, MINUTE, recur, silentLogger, smtpTo, T0 } from './alert-fixtures.js'
+import {
+  addAlert,
+  addIncident,
+  ManualClock,
+  MINUTE,
+  recur,
+  silentLogger,
+  smtpTo,
+  T0,
+} from './alert-fixtures.js'
 import { parseMail } from './parse-mail.js'
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js'
 
@@ -48,7 +61,10 @@ describeEachDialect('alert evaluation', (dialect) => {
 
   it('sends one email, then none, then one listing only the new incident', async () => {
     const alert = await addAlert(test.database, T0)
-    const first = await addIncident(test.database, { at: T0 + 10_000, title: 'ERROR first failure' })
+    const first = await addIncident(test.database, {
+      at: T0 + 10_000,
+      title: 'ERROR first failure',
+    })
     await addIncident(test.database, { at: T0 + 20_000, severity: 'LOW', title: 'low noise' })
 
     clock.set(T0 + MINUTE + 1000)
@@ -57,7 +73,10 @@ describeEachDialect('alert evaluation', (dialect) => {
     expect((await scheduler.tick()).statuses).toEqual({ nothing_new: 1 })
     expect(sink.messages).toHaveLength(1)
 
-    const second = await addIncident(test.database, { at: T0 + 150_000, title: 'ERROR second failure' })
+    const second = await addIncident(test.database, {
+      at: T0 + 150_000,
+      title: 'ERROR second failure',
+    })
     clock.set(T0 + 3 * MINUTE + 1000)
     expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
 
@@ -103,7 +122,10 @@ describeEachDialect('alert evaluation', (dialect) => {
   it('suppresses runs over the hourly cap and summarises them in the next allowed email', async () => {
     const alert = await addAlert(test.database, T0, { maxPerHour: 2 })
     for (let minute = 1; minute <= 4; minute += 1) {
-      await addIncident(test.database, { at: T0 + minute * MINUTE - 30_000, title: `ERROR burst ${minute}` })
+      await addIncident(test.database, {
+        at: T0 + minute * MINUTE - 30_000,
+        title: `ERROR burst ${minute}`,
+      })
       clock.set(T0 + minute * MINUTE + 1000)
       await scheduler.tick()
     }
@@ -118,7 +140,9 @@ describeEachDialect('alert evaluation', (dialect) => {
     expect(last.text).toContain('ERROR burst 4')
     expect(last.text).toContain('held back 2 earlier runs')
 
-    const statuses = (await listRuns(test.database, { alertId: alert.id })).map((r) => r.status).reverse()
+    const statuses = (await listRuns(test.database, { alertId: alert.id }))
+      .map((r) => r.status)
+      .reverse()
     expect(statuses).toEqual(['sent', 'sent', 'suppressed', 'suppressed', 'sent'])
   })
 

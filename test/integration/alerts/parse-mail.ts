@@ -12,6 +12,17 @@ function splitHead(raw: string): { head: string; body: string } {
   return at === -1 ? { head: raw, body: '' } : { head: raw.slice(0, at), body: raw.slice(at + 4) }
 }
 
+/** Decodes RFC 2047 encoded words (UTF-8, Q or B), joining adjacent ones as the RFC says. */
+export function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    )
+}
+
 function headerList(head: string): [string, string][] {
   const unfolded = head.replace(/\r\n[ \t]+/g, ' ')
 
@@ -44,7 +55,8 @@ function decodeQuotedPrintable(text: string): string {
 function decodePart(headers: [string, string][], body: string): string {
   const encoding = headers.find(([n]) => n === 'content-transfer-encoding')?.[1].toLowerCase()
   if (encoding === 'quoted-printable') return decodeQuotedPrintable(body)
-  if (encoding === 'base64') return Buffer.from(body, 'base64').toString('utf8').replace(/\r\n/g, '\n')
+  if (encoding === 'base64')
+    return Buffer.from(body, 'base64').toString('utf8').replace(/\r\n/g, '\n')
 
   return body.replace(/\r\n/g, '\n')
 }
@@ -69,7 +81,8 @@ export function parseMail(raw: string): ParsedMail {
 
   return {
     headers,
-    header: (name) => headers.filter(([n]) => n === name.toLowerCase()).map(([, v]) => v),
+    header: (name) =>
+      headers.filter(([n]) => n === name.toLowerCase()).map(([, v]) => decodeWords(v)),
     text,
     html,
   }

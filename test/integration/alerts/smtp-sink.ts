@@ -24,7 +24,11 @@ export interface SmtpSink {
   stop(): Promise<void>
 }
 
-function create(sink: { mode: SinkMode; messages: ReceivedMail[]; onAccepted: SmtpSink['onAccepted'] }): SMTPServer {
+function create(sink: {
+  mode: SinkMode
+  messages: ReceivedMail[]
+  onAccepted: SmtpSink['onAccepted']
+}): SMTPServer {
   return new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -74,7 +78,11 @@ function close(server: SMTPServer): Promise<void> {
 
 /** Starts the sink on a free port. */
 export async function startSmtpSink(): Promise<SmtpSink> {
-  const state = { mode: 'accept' as SinkMode, messages: [] as ReceivedMail[], onAccepted: null as SmtpSink['onAccepted'] }
+  const state = {
+    mode: 'accept' as SinkMode,
+    messages: [] as ReceivedMail[],
+    onAccepted: null as SmtpSink['onAccepted'],
+  }
   let server: SMTPServer | null = create(state)
   const port = await listen(server, 0)
 
