@@ -54,9 +54,10 @@ export function registerRequestLog(app: WebApp): void {
     requests.inc({ method: request.method, route, status })
     durations.observe({ method: request.method, route }, seconds)
 
+    // The logger's req/res serializers (see server.ts) reduce these to allow-listed fields.
     const fields = {
-      req: serializeRequest(request),
-      res: { statusCode: reply.statusCode },
+      req: request,
+      res: reply,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
     }
     if (request.url.startsWith('/api/')) request.log.info(fields, 'request completed')
