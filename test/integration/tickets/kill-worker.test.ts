@@ -30,7 +30,7 @@ function startWorker(t: TestDatabase, fake: FakeServiceNow): Promise<ChildProces
 
   return new Promise((resolve, reject) => {
     child.once('error', reject)
-    child.stdout?.once('data', () => {
+    child.stdout.once('data', () => {
       resolve(child)
     })
   })
