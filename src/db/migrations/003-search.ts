@@ -136,6 +136,8 @@ export async function rebuildSearchIndex(db: Kysely<unknown>, dialect: DialectNa
 
     return
   }
+  // Fresh statistics, so that the per-incident sample lookup below uses its index.
+  await sql`analyze incident_events`.execute(db)
   await sql`truncate incident_search`.execute(db)
   await sql
     .raw(

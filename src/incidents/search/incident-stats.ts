@@ -99,7 +99,7 @@ export async function incidentStats(
     select (m.minute / ${bucket}) * ${bucket} as start, i.severity as severity, sum(m.count) as n
     from incident_minutes m join incidents i on i.id = m.incident_id
     where m.minute >= ${first} and m.minute <= ${to}
-    group by (m.minute / ${bucket}) * ${bucket}, i.severity`.execute(db)
+    group by 1, 2`.execute(db)
   const services = await sql<{ service: string; n: number; k: number }>`
     select i.service as service, sum(m.count) as n, count(distinct m.incident_id) as k
     from incident_minutes m join incidents i on i.id = m.incident_id
