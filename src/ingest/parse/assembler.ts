@@ -1,55 +1,74 @@
 import type { Level, LogEvent } from '../event.js'
-import { levelRank } from '../event.js'
 import type { EventAssembler, Line, SourceSettings } from '../line.js'
 
 import { continues, openingState, type HeldTrace, type TraceState } from './continuation.js'
 import { FormatDetector } from './detect.js'
 import type { LineFormat } from './format.js'
 import { jsonFormat } from './formats/json.js'
-import { plainFormat } from './formats/index.js'
-import { ParsedEvent } from './parsed-event.js'
+import { plainFormat } from './formats/plain.js'
+import { ParsedEvent, type EventOrigin, type ReadClock } from './parsed-event.js'
 
 /** Limits and clock of an assembler. */
 export interface AssemblerOptions {
-  /** How long a held event waits for more lines before `flush` hands it on; default 500 ms. */
+  /** How long a held event waits for more lines before `flush` hands it on; default 500 ms, at most 1 s. */
   joinWaitMs?: number
-  /** Lines kept in one event's raw text; later lines still extend it but are dropped. */
+  /** Lines kept in one event's raw text (default 2000); later lines extend it but are dropped. */
   maxEventLines?: number
-  /** Characters kept in one event's raw text (default 1 MiB). */
+  /** Characters kept in one event's raw text (default 1 Mi). */
   maxEventChars?: number
   /** The clock, for tests; default Date.now. */
   now?: () => number
 }
 
-const WARN_RANK = levelRank('warn')
+// Levels of warn and above: a record that may introduce a trace on the lines after it.
+const ALARMS: Record<Level, boolean> = {
+  trace: false,
+  debug: false,
+  info: false,
+  notice: false,
+  warn: true,
+  error: true,
+  fatal: true,
+}
+// Date.now() per line costs: the clock is read by the first line after a flush (a new read
+// from the file) and then once per this many lines; the lines of one read arrive together.
+const CLOCK_EVERY = 256
 
 /**
  * Joins one file's lines into events (stack traces become one event) and detects each event's
  * format and level from its first line. JSON lines are always events of their own and are
- * handed on at once, even while a plain-text trace they interleave with is still held.
+ * handed on at once, even while a plain-text trace they interleave with is still held, so
+ * events may come out of offset order; `heldOffset` still bounds the checkpoint.
  */
 export class LineAssembler implements EventAssembler {
-  readonly #source: string
-  readonly #defaultService: string
+  readonly #origin: EventOrigin
   readonly #multilineStart: RegExp | null
   readonly #detector: FormatDetector
   readonly #joinWaitMs: number
   readonly #maxLines: number
   readonly #maxChars: number
   readonly #now: () => number
+  #clock: ReadClock
+  #ticks = 0
+  #isClockStale = true
 
-  // The held event: its first line, what was joined, and the trace it is in.
+  // The held event: its first line, the lines joined to it and the trace they are in.
   #first: Line | null = null
   #format: LineFormat = plainFormat
   #level: Level = 'info'
-  #parts: string[] = []
+  #more: string[] | null = null
   #chars = 0
   #end = 0
   #truncated = false
   #isTrace = false
   #lastAt = 0
-  #readTime = 0
-  readonly #trace: HeldTrace = { state: 'none', lines: 0, isAlarm: false, head: '' }
+  readonly #trace: HeldTrace = {
+    state: 'none',
+    lines: 0,
+    isAlarm: false,
+    head: '',
+    format: '',
+  }
 
   constructor(
     source: SourceSettings,
@@ -57,111 +76,119 @@ export class LineAssembler implements EventAssembler {
     forced: LineFormat | null,
     options: AssemblerOptions = {},
   ) {
-    this.#source = source.path
-    this.#defaultService = defaultService
+    this.#origin = { source: source.path, defaultService }
     this.#multilineStart = source.multilineStart ?? null
     this.#detector = new FormatDetector(forced)
     this.#joinWaitMs = Math.min(options.joinWaitMs ?? 500, 1000)
     this.#maxLines = options.maxEventLines ?? 2000
     this.#maxChars = options.maxEventChars ?? 1024 * 1024
     this.#now = options.now ?? Date.now
+    this.#clock = { time: this.#now() }
   }
 
   push(line: Line, out: LogEvent[]): void {
+    if (this.#isClockStale || ++this.#ticks === CLOCK_EVERY) {
+      this.#ticks = 0
+      this.#isClockStale = false
+      this.#clock = { time: this.#now() }
+    }
+
     const text = line.text
-    const now = this.#now()
+    const code = text.charCodeAt(0)
+    const indented = code === 32 || code === 9 || text.length === 0
+    if (indented && this.#first !== null) {
+      this.#join(line, continues(text, this.#trace, false))
+
+      return
+    }
+
     const detector = this.#detector
-    if (text.charCodeAt(0) === 123 && jsonFormat.scan(text) !== undefined) {
+    const format = detector.detect(text)
+    if (format === jsonFormat) {
       // JSON records never take continuation lines; a held trace stays held around them.
-      const format = detector.detect(text)
-      out.push(this.#single(line, format, detector.level, now))
+      out.push(this.#event(line, format, detector.level))
 
       return
     }
 
     if (this.#first !== null) {
-      const first = text.charCodeAt(0)
-      const indented = first === 32 || first === 9 || text.length === 0
-      const format = indented ? plainFormat : detector.detect(text)
       const verdict = continues(text, this.#trace, format !== plainFormat)
       const pattern = this.#multilineStart
-      if (verdict.continues || (pattern !== null && !indented && !pattern.test(text))) {
-        this.#append(line, verdict.continues ? verdict.state : this.#trace.state, verdict.isTrace)
-        this.#lastAt = now
+      if (verdict.continues || (pattern !== null && !pattern.test(text))) {
+        this.#join(line, verdict)
 
         return
       }
 
       this.#emit(out)
-      this.#open(line, format, detector.level, now)
-
-      return
     }
+    if (indented && text.trim() === '') return
 
-    if (text.trim() === '') return
-
-    this.#open(line, detector.detect(text), detector.level, now)
+    this.#open(line, format, detector.level)
   }
 
   flush(out: LogEvent[], force: boolean, now?: number): void {
+    const time = now ?? this.#now()
+    this.#isClockStale = true
     if (this.#first === null) return
-    if (force || (now ?? this.#now()) - this.#lastAt >= this.#joinWaitMs) this.#emit(out)
+    if (force || time - this.#lastAt >= this.#joinWaitMs) this.#emit(out)
   }
 
   heldOffset(): number | null {
     return this.#first === null ? null : this.#first.offset
   }
 
-  #single(line: Line, format: LineFormat, level: Level, now: number): LogEvent {
-    return new ParsedEvent({
-      source: this.#source,
-      offset: line.offset,
-      end: line.end,
-      line: line.number,
+  #event(line: Line, format: LineFormat, level: Level): ParsedEvent {
+    const text = line.text
+
+    return new ParsedEvent(
+      this.#origin,
+      line.offset,
+      line.end,
+      line.number,
       level,
-      raw: line.text,
-      truncated: line.truncated,
+      text,
+      line.truncated,
       format,
-      head: line.text,
-      tail: null,
-      readTime: now,
-      defaultService: this.#defaultService,
-    })
+      null,
+      this.#clock,
+    )
   }
 
-  #open(line: Line, format: LineFormat, level: Level, now: number): void {
+  #open(line: Line, format: LineFormat, level: Level): void {
     this.#first = line
     this.#format = format
     this.#level = level
-    this.#parts.length = 0
-    this.#parts.push(line.text)
     this.#chars = line.text.length
     this.#end = line.end
     this.#truncated = line.truncated
-    this.#lastAt = now
-    this.#readTime = now
+    this.#lastAt = this.#clock.time
     const trace = this.#trace
-    trace.state = openingState(line.text, format === plainFormat)
+    trace.state = format === plainFormat ? openingState(line.text) : 'none'
     trace.lines = 1
-    trace.isAlarm = levelRank(level) >= WARN_RANK
+    trace.isAlarm = ALARMS[level]
     trace.head = line.text
+    trace.format = format.name
     this.#isTrace = trace.state !== 'none'
   }
 
-  #append(line: Line, state: TraceState, isTrace: boolean): void {
+  #join(line: Line, verdict: { continues: boolean; state: TraceState; isTrace: boolean }): void {
     const trace = this.#trace
-    trace.state = state
+    if (verdict.continues) trace.state = verdict.state
     trace.lines++
     this.#end = line.end
-    if (isTrace) this.#isTrace = true
+    this.#lastAt = this.#clock.time
+    if (verdict.isTrace) this.#isTrace = true
     if (line.truncated) this.#truncated = true
-    if (this.#parts.length >= this.#maxLines || this.#chars + line.text.length > this.#maxChars) {
+
+    const more = (this.#more ??= [])
+    if (more.length + 1 >= this.#maxLines || this.#chars + line.text.length > this.#maxChars) {
       this.#truncated = true
 
       return
     }
 
-    this.#parts.push(line.text)
+    more.push(line.text)
     this.#chars += line.text.length + 1
   }
 
@@ -169,33 +196,34 @@ export class LineAssembler implements EventAssembler {
     const first = this.#first
     if (first === null) return
 
-    const parts = this.#parts
-    let count = parts.length
-    while (count > 1 && (parts[count - 1] ?? '').trim() === '') count--
-    const raw = count === 1 ? (parts[0] ?? '') : parts.slice(0, count).join('\n')
+    const more = this.#more
+    let count = more === null ? 0 : more.length
+    while (count > 0 && (more?.[count - 1] ?? '').trim() === '') count--
+    const raw =
+      more === null || count === 0
+        ? first.text
+        : `${first.text}\n${more.slice(0, count).join('\n')}`
     let level = this.#level
     // A trace under a line without a level of its own is a crash: error at least.
-    if (this.#isTrace && this.#format === plainFormat && levelRank(level) < WARN_RANK) {
+    if (this.#isTrace && this.#format === plainFormat && !ALARMS[level]) {
       level = 'error'
     }
 
     out.push(
-      new ParsedEvent({
-        source: this.#source,
-        offset: first.offset,
-        end: this.#end,
-        line: first.number,
+      new ParsedEvent(
+        this.#origin,
+        first.offset,
+        this.#end,
+        first.number,
         level,
         raw,
-        truncated: this.#truncated,
-        format: this.#format,
-        head: first.text,
-        tail: count > 1 ? (parts[count - 1] ?? '').trim() : null,
-        readTime: this.#readTime,
-        defaultService: this.#defaultService,
-      }),
+        this.#truncated,
+        this.#format,
+        count > 0 ? (more?.[count - 1] ?? '').trim() : null,
+        this.#clock,
+      ),
     )
     this.#first = null
-    parts.length = 0
+    this.#more = null
   }
 }

@@ -13,6 +13,8 @@ export interface HeldTrace {
   isAlarm: boolean
   /** The first line's text (a recovered Go panic is told by it). */
   head: string
+  /** Name of the first line's format (Rails prints backtraces unindented after its records). */
+  format: string
 }
 
 /** Whether a line continues the held event, and the trace state after it. */
@@ -38,10 +40,8 @@ function verdict(continues: boolean, state: TraceState, isTrace: boolean): Verdi
 
 const STARTS = verdict(false, 'none', false)
 
-/** The trace state a line opens when it starts a new event; `isPlain`: no format read it. */
-export function openingState(text: string, isPlain: boolean): TraceState {
-  if (!isPlain) return 'none'
-
+/** The trace state a plain-text line opens when it starts a new event. */
+export function openingState(text: string): TraceState {
   const first = text.charCodeAt(0)
   if (first === 84 && text.startsWith('Traceback (most recent call last)')) return 'python'
   if ((first === 112 || first === 102 || first === 83 || first === 103) && GO_CRASH.test(text)) {
@@ -64,6 +64,13 @@ function indentedFrame(trimmed: string): boolean {
     trimmed.startsWith('---> ') ||
     (trimmed.startsWith('/') && trimmed.includes('.go:'))
   )
+}
+
+// A goroutine header continues a Go dump, or a log line that reported a recovered panic.
+function goroutine(text: string, held: HeldTrace): Verdict {
+  if (!GOROUTINE.test(text)) return STARTS
+
+  return held.state === 'go' || held.head.includes('panic') ? verdict(true, 'go', true) : STARTS
 }
 
 /**
@@ -90,6 +97,10 @@ export function continues(text: string, held: HeldTrace, isStrongStart: boolean)
     return verdict(true, state, state !== 'none')
   }
 
+  // The common case, a line after an ordinary record: only these openings can continue it.
+  if (state === 'none' && !held.isAlarm && first !== 67 && first !== 45 && first !== 46) {
+    return first === 103 ? goroutine(text, held) : STARTS
+  }
   if (state === 'go') return isStrongStart ? STARTS : verdict(true, 'go', true)
 
   if (state === 'python') {
@@ -114,12 +125,10 @@ export function continues(text: string, held: HeldTrace, isStrongStart: boolean)
     return verdict(true, 'trace', true)
   }
   if (first === 46 && JAVA_MORE.test(text)) return verdict(true, 'trace', true)
-  if (first === 103 && GOROUTINE.test(text)) {
-    return held.head.includes('panic') ? verdict(true, 'go', true) : STARTS
-  }
+  if (first === 103) return goroutine(text, held)
 
   const introduced = state === 'node-caret' || (held.lines === 1 && held.isAlarm)
-  if ((state !== 'none' || held.isAlarm) && RUBY_FRAME.test(text)) {
+  if ((state === 'trace' || held.format === 'ruby') && RUBY_FRAME.test(text)) {
     return verdict(true, 'trace', true)
   }
   if (state !== 'none' && first === 78 && /^Node\.js v\d/.test(text)) {

@@ -118,45 +118,61 @@ export function levelOfValue(value: unknown): Level | null {
   return null
 }
 
+/** Where the last word found by findLevelWord stands: `[start, end)`. */
+export const foundWord = { start: 0, end: 0 }
+
+// Which (first letter, length) pairs some level word has: most words are ruled out before
+// they are sliced out of the line.
+const MAY_BE_LEVEL = new Uint8Array(26 * 16)
+for (const word of Object.keys(WORDS)) {
+  MAY_BE_LEVEL[(word.charCodeAt(0) - 97) * 16 + word.length] = 1
+}
+
 function isWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90)
 }
 
-/** Where the last word found by findLevelWord stands: `[start, end)`. */
-export const foundWord = { start: 0, end: 0 }
-
 /**
- * Finds a level word among the first `limit` characters (default 80) from `from`: the first
- * word that names a level, e.g. `ERROR`, `[warn]`, `Warning:`. Words common in prose (`alert`,
- * `fail`, `notice`, three-letter `err`) count only in capitals; with `shouting` only capitals
- * count at all. Null when there is none; `foundWord` holds the position of a hit.
+ * Finds a level word among the `limit` characters (default 80) from `from`, e.g. `ERROR`,
+ * `[warn]`, `Warning:`. A word in capitals wins over an earlier one in lower or mixed case;
+ * words common in prose (`alert`, `fail`, `notice`, three-letter `err`) count only in capitals.
+ * Null when there is none; `foundWord` holds the position of a hit.
  */
-export function findLevelWord(text: string, from = 0, limit = 80, shouting = false): Level | null {
+export function findLevelWord(text: string, from = 0, limit = 80): Level | null {
   const stop = Math.min(text.length, from + limit)
+  let quiet: Level | null = null
+  let quietStart = 0
+  let quietEnd = 0
   let i = from
   while (i < stop) {
-    while (i < stop && !isWordChar(text.charCodeAt(i))) i++
+    let code = text.charCodeAt(i)
+    while (i < stop && !isWordChar(code)) code = text.charCodeAt(++i)
     const start = i
     while (i < text.length && isWordChar(text.charCodeAt(i))) i++
     const length = i - start
     if (length < 3 || length > 13) continue
-    if (shouting && !isUpper(text.charCodeAt(start + 1))) continue
+
+    const initial = (code | 32) - 97
+    if (MAY_BE_LEVEL[initial * 16 + length] !== 1) continue
 
     const word = text.slice(start, i)
     const level = EXACT.get(word)
     if (level === undefined) continue
 
-    const upper = word === word.toUpperCase()
-    if (shouting ? !upper : !upper && (length === 3 || PROSE.has(word.toLowerCase()))) continue
-    foundWord.start = start
-    foundWord.end = i
+    if (word === word.toUpperCase()) {
+      foundWord.start = start
+      foundWord.end = i
 
-    return level
+      return level
+    }
+    if (quiet === null && length > 3 && !PROSE.has(word.toLowerCase())) {
+      quiet = level
+      quietStart = start
+      quietEnd = i
+    }
   }
+  foundWord.start = quietStart
+  foundWord.end = quietEnd
 
-  return null
-}
-
-function isUpper(code: number): boolean {
-  return code >= 65 && code <= 90
+  return quiet
 }

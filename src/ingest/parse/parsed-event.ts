@@ -1,23 +1,18 @@
 import type { Level, LogEvent } from '../event.js'
 
 import type { LineFormat, ParsedLine } from './format.js'
-import { plainFormat } from './formats/index.js'
+import { plainFormat } from './formats/plain.js'
 
-/** What an event is built from; the assembler fills it while joining lines. */
-export interface EventSeed {
+/** The read time shared by the events made between two clock readings (epoch ms). */
+export interface ReadClock {
+  readonly time: number
+}
+
+/** What all events of one file share. */
+export interface EventOrigin {
+  /** The file's path as watched. */
   source: string
-  offset: number
-  end: number
-  line: number
-  level: Level
-  raw: string
-  truncated: boolean
-  format: LineFormat
-  /** The first line's text: time, message, service and fields come from it. */
-  head: string
-  /** The last line of a trace, the message of a bare Python traceback. */
-  tail: string | null
-  readTime: number
+  /** The service of events that name none. */
   defaultService: string
 }
 
@@ -36,38 +31,58 @@ export class ParsedEvent implements LogEvent {
   readonly raw: string
   /** True when a line was cut at the line limit or lines were dropped at the event limit. */
   readonly truncated: boolean
-  readonly #seed: EventSeed
-  #parsed: ParsedLine | null = null
+  readonly #origin: EventOrigin
+  readonly #tail: string | null
+  readonly #clock: ReadClock
   #format: LineFormat
+  #parsed: ParsedLine | null = null
 
-  constructor(seed: EventSeed) {
-    this.source = seed.source
-    this.offset = seed.offset
-    this.end = seed.end
-    this.line = seed.line
-    this.level = seed.level
-    this.raw = seed.raw
-    this.truncated = seed.truncated
-    this.#seed = seed
-    this.#format = seed.format
+  /**
+   * Time, message, service and fields come from the first line of `raw`; `tail` is the last
+   * line of a multi-line event (the message of a bare Python traceback), null for one line.
+   */
+  constructor(
+    origin: EventOrigin,
+    offset: number,
+    end: number,
+    line: number,
+    level: Level,
+    raw: string,
+    truncated: boolean,
+    format: LineFormat,
+    tail: string | null,
+    clock: ReadClock,
+  ) {
+    this.source = origin.source
+    this.offset = offset
+    this.end = end
+    this.line = line
+    this.level = level
+    this.raw = raw
+    this.truncated = truncated
+    this.#origin = origin
+    this.#format = format
+    this.#tail = tail
+    this.#clock = clock
   }
 
   #read(): ParsedLine {
     if (this.#parsed !== null) return this.#parsed
 
-    const seed = this.#seed
+    const raw = this.raw
+    const head = this.#tail === null ? raw : raw.slice(0, raw.indexOf('\n'))
     let parsed: ParsedLine | null = null
     try {
-      parsed = this.#format.parse(seed.head, seed.readTime)
+      parsed = this.#format.parse(head, this.#clock.time)
     } catch {
       // A format that cannot read its own line after all: the plain fallback reads it.
     }
     if (parsed === null) {
       this.#format = plainFormat
-      parsed = { timestamp: NaN, message: seed.head, service: null, fields: {} }
+      parsed = { timestamp: NaN, message: head, service: null, fields: {} }
     }
-    if (seed.tail !== null && seed.head.startsWith('Traceback (most recent call last)')) {
-      parsed = { ...parsed, message: seed.tail }
+    if (this.#tail !== null && head.startsWith('Traceback (most recent call last)')) {
+      parsed = { ...parsed, message: this.#tail }
     }
     this.#parsed = parsed
 
@@ -83,7 +98,7 @@ export class ParsedEvent implements LogEvent {
   get timestamp(): number {
     const time = this.#read().timestamp
 
-    return Number.isNaN(time) ? this.#seed.readTime : time
+    return Number.isNaN(time) ? this.#clock.time : time
   }
 
   get hasTimestamp(): boolean {
@@ -95,7 +110,7 @@ export class ParsedEvent implements LogEvent {
   }
 
   get service(): string {
-    return this.#read().service ?? this.#seed.defaultService
+    return this.#read().service ?? this.#origin.defaultService
   }
 
   get fields(): Record<string, unknown> {

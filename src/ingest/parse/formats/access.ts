@@ -2,12 +2,8 @@ import type { Level } from '../../event.js'
 import type { LineFormat } from '../format.js'
 import { scanAccessTime } from '../timestamp.js'
 
-interface Shape {
-  open: number
-  close: number
-  requestEnd: number
-  status: number
-}
+// Where the last line `shape` accepted keeps its parts; reused so the scan allocates nothing.
+const found = { open: 0, close: 0, requestEnd: 0, status: 0 }
 
 function threeDigits(line: string, at: number): number {
   const a = line.charCodeAt(at) - 48
@@ -18,24 +14,29 @@ function threeDigits(line: string, at: number): number {
   return a * 100 + b * 10 + c
 }
 
-// Locates `[time] "request" status` in the first part of the line, or null.
-function shape(line: string): Shape | null {
+// Locates `[time] "request" status` in the first part of the line into `found`.
+function shape(line: string): boolean {
   const open = line.indexOf(' [')
-  if (open < 1 || open > 200) return null
+  if (open < 1 || open > 200) return false
 
   const close = line.indexOf('] "', open + 2)
-  if (close === -1 || close - open > 40) return null
+  if (close === -1 || close - open > 40) return false
 
   let requestEnd = line.indexOf('" ', close + 3)
   while (requestEnd !== -1 && line.charCodeAt(requestEnd - 1) === 92) {
     requestEnd = line.indexOf('" ', requestEnd + 1)
   }
-  if (requestEnd === -1) return null
+  if (requestEnd === -1) return false
 
   const status = threeDigits(line, requestEnd + 2)
-  if (status === -1) return null
+  if (status === -1) return false
 
-  return { open: open + 1, close, requestEnd, status }
+  found.open = open + 1
+  found.close = close
+  found.requestEnd = requestEnd
+  found.status = status
+
+  return true
 }
 
 function levelOfStatus(status: number): Level {
@@ -79,13 +80,10 @@ const dash = (value: string | undefined): string | null =>
 export const accessFormat: LineFormat = {
   name: 'access',
   scan(line) {
-    const found = shape(line)
-
-    return found === null ? undefined : levelOfStatus(found.status)
+    return shape(line) ? levelOfStatus(found.status) : undefined
   },
   parse(line) {
-    const found = shape(line)
-    if (found === null) return null
+    if (!shape(line)) return null
 
     const prefix = line.slice(0, found.open - 1).split(' ')
     const request = line.slice(found.close + 3, found.requestEnd)

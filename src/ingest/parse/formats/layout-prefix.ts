@@ -44,8 +44,11 @@ export interface Prefix {
   end: number
 }
 
+// Reused by every scan: the hot path allocates nothing.
+const last: Prefix = { kind: 'iso', start: 0, end: 0 }
+
 /**
- * Recognises a line that opens with a time, checking only character classes (no Date work):
+ * Recognises a line that opens with a time, checking only character classes (no Date work). The result is reused by the next call:
  * `2024-12-03 13:58:26,123`, `2024/12/03 13:58:26`, `[2024-12-03T13:58:26Z]`, `13:58:26.123`.
  */
 export function scanPrefix(line: string): Prefix | null {
@@ -84,7 +87,11 @@ export function scanPrefix(line: string): Prefix | null {
   const after = line.charCodeAt(end)
   if (after !== 32 && after !== 9 && end !== line.length) return null
 
-  return { kind, start: at, end }
+  last.kind = kind
+  last.start = at
+  last.end = end
+
+  return last
 }
 
 /** The time of a prefix found by scanPrefix, in epoch ms (NaN when out of range). */

@@ -12,9 +12,7 @@ const SEPARATORS = new Set(['-', '--', '---', '|', ':'])
 
 /** The level word near the start of a line after its time: capitals first, then any case. */
 export function levelAfter(line: string, from: number): Level | null {
-  return (
-    findLevelWord(line, from, LEVEL_WINDOW, true) ?? findLevelWord(line, from, LEVEL_WINDOW, false)
-  )
+  return findLevelWord(line, from, LEVEL_WINDOW)
 }
 
 interface Parts {

@@ -3,7 +3,7 @@ import type { LineFormat } from '../format.js'
 import { levelOfValue } from '../level.js'
 import { parseTimeValue } from '../timestamp.js'
 
-const LEVEL_KEYS = ['level', 'lvl', 'severity', 'at']
+const LEVEL_KEYS = ['level=', 'lvl=', 'severity=', 'at=']
 const TIME_KEYS = ['ts', 'time', 'timestamp', 't', '@timestamp']
 const MESSAGE_KEYS = ['msg', 'message', 'desc']
 const SERVICE_KEYS = ['service', 'app', 'application', 'job_id', 'source', 'logger', 'component']
@@ -20,12 +20,12 @@ function isKeyChar(code: number): boolean {
   )
 }
 
-// The value of `key=` when it stands at the start or after a space, or undefined.
+// The value of `key` (`level=`) when it stands at the start or after a space, or undefined.
 function valueOf(line: string, key: string): string | undefined {
-  let at = line.indexOf(`${key}=`)
+  let at = line.indexOf(key)
   while (at !== -1) {
     if (at === 0 || line.charCodeAt(at - 1) === 32) {
-      const start = at + key.length + 1
+      const start = at + key.length
       if (line.charCodeAt(start) === 34) {
         const close = line.indexOf('"', start + 1)
 
@@ -35,7 +35,7 @@ function valueOf(line: string, key: string): string | undefined {
 
       return line.slice(start, space === -1 ? line.length : space)
     }
-    at = line.indexOf(`${key}=`, at + 1)
+    at = line.indexOf(key, at + 1)
   }
 
   return undefined

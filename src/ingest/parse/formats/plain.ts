@@ -25,12 +25,7 @@ function crashLevel(line: string): Level | null {
 export const plainFormat: LineFormat = {
   name: 'plain',
   scan(line) {
-    return (
-      crashLevel(line) ??
-      findLevelWord(line, 0, 80, true) ??
-      findLevelWord(line, 0, 80, false) ??
-      'info'
-    )
+    return crashLevel(line) ?? findLevelWord(line, 0, 80) ?? 'info'
   },
   parse(line) {
     return { timestamp: NaN, message: line, service: null, fields: {} }
