@@ -125,13 +125,12 @@ function loadSqliteRows(path: string, count: number, progress: Progress): void {
   handle.close()
 }
 
-/** PostgreSQL: one multi-row insert per table per chunk, through unnest-free plain parameters. */
+/** PostgreSQL: one multi-row insert per table per chunk of a thousand incidents. */
 async function loadPostgresRows(
   database: Database,
   count: number,
   progress: Progress,
 ): Promise<void> {
-  const db = database.db as unknown as Kysely<unknown>
   for (let from = 1; from <= count; from += CHUNK) {
     const chunk = rows(from, Math.min(count, from + CHUNK - 1))
     await database.transaction(async (tx) => {
