@@ -139,8 +139,13 @@ export class Tailer {
     this.#o.log.info('tailer stopped')
   }
 
-  /** Resolves once a full sweep that started after this call has ended. */
+  /**
+   * Resolves once a full sweep (glob rescan included) that started after this call has ended:
+   * everything the files held at the call has then been read and handed to the sink.
+   */
   settled(): Promise<void> {
+    this.#rescanDue = true
+
     return new Promise((resolve) => {
       if (!this.#running) {
         resolve()

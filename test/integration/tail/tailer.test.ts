@@ -208,6 +208,25 @@ describe('Tailer', () => {
     ])
   })
 
+  it('resumes before a line still waiting for its newline at the restart', async () => {
+    const app = fx.path('app.log')
+    writeFileSync(app, 'one\npart')
+    const first = fx.start()
+    await waitFor(count(1))
+    await first.settled()
+    await first.stop()
+
+    expect(fx.sink.stored()[0]).toMatchObject({ offset: 4, size: 8, linesRead: 1 })
+    appendFileSync(app, ' and rest\n')
+    fx.start({}, fx.sink.stored())
+    await waitFor(count(2))
+
+    expect(fx.sink.events.map((e) => [e.raw, e.offset, e.end, e.line])).toEqual([
+      ['one', 0, 4, 1],
+      ['part and rest', 4, 18, 2],
+    ])
+  })
+
   it('hands on a line without newline after the idle time, then only its rest', async () => {
     const app = fx.path('app.log')
     writeFileSync(app, 'no newline yet')
