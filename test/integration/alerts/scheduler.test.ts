@@ -1,0 +1,190 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+
+import { claimDueAlert, releaseAlert } from '../../../src/alerts/alert-claim.js'
+import { findAlert, updateAlert } from '../../../src/alerts/alert-repository.js'
+import { listRuns } from '../../../src/alerts/alert-run.js'
+import { startAlertScheduler, type AlertScheduler } from '../../../src/alerts/alert-scheduler.js'
+import { validateAlertDefinition } from '../../../src/alerts/validate-alert.js'
+import { openDatabase, type Database } from '../../../src/db/database.js'
+import {
+  createTestDatabase,
+  describeEachDialect,
+  type TestDatabase,
+} from '../../helpers/databases.js'
+
+import {
+  addAlert,
+  addIncident,
+  ManualClock,
+  MINUTE,
+  silentLogger,
+  smtpTo,
+  T0,
+} from './alert-fixtures.js'
+import { parseMail } from './parse-mail.js'
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js'
+
+describeEachDialect('alert scheduler', (dialect) => {
+  let sink: SmtpSink
+  let test: TestDatabase
+  let clock: ManualClock
+  const schedulers: AlertScheduler[] = []
+  const extraDatabases: Database[] = []
+
+  function start(database: Database, owner?: string): AlertScheduler {
+    const scheduler = startAlertScheduler({
+      database,
+      config: {
+        smtp: smtpTo(sink.port),
+        dataDir: '/nonexistent',
+        publicUrl: 'https://alims.example.com',
+      },
+      logger: silentLogger,
+      clock: clock.read,
+      timers: false,
+      ...(owner === undefined ? {} : { owner }),
+    })
+    schedulers.push(scheduler)
+
+    return scheduler
+  }
+
+  beforeAll(async () => {
+    sink = await startSmtpSink()
+  })
+  afterAll(async () => {
+    await sink.stop()
+  })
+  beforeEach(async () => {
+    sink.messages.length = 0
+    test = await createTestDatabase(dialect)
+    clock = new ManualClock()
+  })
+  afterEach(async () => {
+    for (const stop of schedulers.splice(0)) await stop()
+    for (const database of extraDatabases.splice(0)) await database.close()
+    await test.cleanup()
+  })
+
+  it('sends every (alert, window) exactly once with three schedulers on one database', async () => {
+    const alerts = []
+    for (let i = 0; i < 20; i += 1)
+      alerts.push(await addAlert(test.database, T0, { name: `alert ${i}` }))
+    const instances = [
+      test.database,
+      openDatabase(test.url, { poolSize: 3 }),
+      openDatabase(test.url, { poolSize: 3 }),
+    ]
+    extraDatabases.push(...instances.slice(1))
+    const schedulerList = instances.map((database, i) => start(database, `web-${i}`))
+
+    for (let minute = 1; minute <= 5; minute += 1) {
+      await addIncident(test.database, {
+        at: T0 + minute * MINUTE - 30_000,
+        title: `ERROR minute ${minute}`,
+      })
+      clock.set(T0 + minute * MINUTE + 1000)
+      const summaries = await Promise.all(schedulerList.map((s) => s.tick()))
+      expect(summaries.reduce((n, s) => n + s.ran, 0)).toBe(20)
+    }
+
+    expect(sink.messages).toHaveLength(100)
+    const ids = sink.messages.map((m) => parseMail(m.raw).header('message-id')[0])
+    expect(new Set(ids).size).toBe(100)
+    for (const alert of alerts) {
+      const runs = (await listRuns(test.database, { alertId: alert.id })).reverse()
+      expect(runs.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent'])
+      for (let i = 1; i < runs.length; i += 1)
+        expect(runs[i]?.windowFrom).toBe(runs[i - 1]?.windowTo)
+      expect(runs.map((r) => r.messageId)).toEqual(
+        runs.map((r) => `<alert-${alert.id}-${Date.parse(r.windowFrom)}@alims>`),
+      )
+    }
+    const claims = await test.database.db
+      .selectFrom('alerts')
+      .select(['claimed_by', 'next_run_at'])
+      .execute()
+    expect(claims.every((c) => c.claimed_by === null && c.next_run_at === T0 + 6 * MINUTE)).toBe(
+      true,
+    )
+  })
+
+  it('lets exactly one of many concurrent claims win, and none once the run moved the alert on', async () => {
+    const alert = await addAlert(test.database, T0)
+    const handles = [
+      test.database,
+      openDatabase(test.url, { poolSize: 3 }),
+      openDatabase(test.url, { poolSize: 3 }),
+    ]
+    extraDatabases.push(...handles.slice(1))
+    const now = T0 + MINUTE + 1000
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        claimDueAlert(handles[i % 3] as Database, alert.id, `p${i}`, now),
+      ),
+    )
+    expect(results.filter(Boolean)).toHaveLength(1)
+
+    await test.database.transaction((tx) =>
+      releaseAlert(tx, alert.id, `p${results.indexOf(true)}`, T0 + 2 * MINUTE),
+    )
+    expect(await claimDueAlert(test.database, alert.id, 'late', now)).toBe(false)
+  })
+
+  it('runs a missed alert once after downtime with catch_up, and waits for its next slot with skip', async () => {
+    const catchUp = await addAlert(test.database, T0, { name: 'catch up' })
+    const skip = await addAlert(test.database, T0, { name: 'skip', missedPolicy: 'skip' })
+    await addIncident(test.database, { at: T0 + 30_000, title: 'ERROR during downtime' })
+
+    // No scheduler ran for an hour; then one starts.
+    clock.set(T0 + 60 * MINUTE + 20_000)
+    const scheduler = start(test.database)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+    expect((await scheduler.tick()).ran).toBe(0)
+    expect((await listRuns(test.database, { alertId: catchUp.id })).length).toBe(1)
+    expect((await findAlert(test.database, catchUp.id))?.nextRunAt).toBe(T0 + 61 * MINUTE)
+    expect((await findAlert(test.database, skip.id))?.nextRunAt).toBe(T0 + 61 * MINUTE)
+    expect(await listRuns(test.database, { alertId: skip.id })).toEqual([])
+
+    // Skipping a slot loses nothing: the next run's window still starts at the last trigger.
+    clock.set(T0 + 61 * MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1, nothing_new: 1 })
+    const [skipRun] = await listRuns(test.database, { alertId: skip.id })
+    expect(skipRun?.windowFrom).toBe(new Date(T0).toISOString())
+    expect(skipRun?.matched).toBe(1)
+  })
+
+  it('reschedules at once on edit, disable and enable, and takes over an expired claim only', async () => {
+    const alert = await addAlert(test.database, T0, {
+      schedule: { kind: 'daily', at: '09:30', timezone: 'Europe/Berlin' },
+    })
+    expect(alert.nextRunAt).toBe(Date.UTC(2026, 0, 1, 8, 30))
+
+    clock.set(T0 + 5 * MINUTE)
+    const every5 = validateAlertDefinition({ ...alert, schedule: { kind: 'interval', minutes: 5 } })
+    expect((await updateAlert(test.database, alert.id, every5, clock.now)).nextRunAt).toBe(
+      T0 + 10 * MINUTE,
+    )
+    const off = await updateAlert(test.database, alert.id, { ...every5, enabled: false }, clock.now)
+    expect(off.nextRunAt).toBeNull()
+    clock.set(T0 + 20 * MINUTE)
+    const on = await updateAlert(test.database, alert.id, every5, clock.now)
+    expect(on.nextRunAt).toBe(T0 + 25 * MINUTE)
+    expect(on.lastTriggeredAt).toBe(T0 + 20 * MINUTE)
+
+    const scheduler = start(test.database)
+    clock.set(T0 + 25 * MINUTE + 1000)
+    await test.database.db
+      .updateTable('alerts')
+      .set({ claimed_by: 'other-process', claim_expires_at: clock.now + 1000 })
+      .execute()
+    expect((await scheduler.tick()).ran).toBe(0)
+    await test.database.db
+      .updateTable('alerts')
+      .set({ claim_expires_at: clock.now - 1 })
+      .execute()
+    expect((await scheduler.tick()).statuses).toEqual({ nothing_new: 1 })
+    const row = await findAlert(test.database, alert.id)
+    expect(row?.nextRunAt).toBe(T0 + 30 * MINUTE)
+  })
+})
