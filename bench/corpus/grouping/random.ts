@@ -26,7 +26,7 @@ export class Random {
 
   hex(length: number): string {
     let out = ''
-    for (let i = 0; i < length; i++) out += '0123456789abcdef'[this.int(0, 15)]
+    for (let i = 0; i < length; i++) out += '0123456789abcdef'.charAt(this.int(0, 15))
 
     return out
   }

@@ -4,27 +4,124 @@ export const MAX_TEMPLATE_INPUT = 2048
 const HTTP_METHODS = 'GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE'
 const TLDS = 'com|net|org|io|local|internal|lan|corp|cloud|svc|dev|app|co|uk|de|fr|nl|eu|us|int'
 
+type Kind =
+  | 'request'
+  | 'quoted'
+  | 'time'
+  | 'uuid'
+  | 'url'
+  | 'email'
+  | 'ipv4'
+  | 'ipv6'
+  | 'host'
+  | 'hex'
+  | 'duration'
+  | 'pair'
+  | 'path'
+  | 'dotted'
+  | 'word'
+
 // One pass over the text: at each position the first alternative that matches wins, so the
 // specific shapes (a request line, a timestamp, an address) come before the generic ones.
-const PARTS = [
-  `((?:"(?:${HTTP_METHODS}) [^\\s"]+(?: HTTP/[\\d.]+)?"|\\b(?:${HTTP_METHODS}) /[^\\s"]*(?: HTTP/[\\d.]+)?)(?: [1-5]\\d\\d\\b)?)`, // 1 request line, status
-  `("(?:[^"\\\\\\n]|\\\\.){0,1000}"|(?<![\\w])'[^'\\n]{0,200}'(?![\\w])|\`[^\`\\n]{0,200}\`)`, // 2 quoted
-  `(\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?|\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?|\\b[A-Z][a-z]{2} {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2}|\\b\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?)`, // 3 time
-  `(\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b)`, // 4 uuid
-  `(\\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\\s"'<>]+)`, // 5 url
-  `([\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+)`, // 6 e-mail
-  `((?<![\\w.])\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?(?![\\w.]))`, // 7 IPv4
-  `((?<![\\w:.])(?:[0-9a-fA-F]{1,4})?(?::[0-9a-fA-F]{0,4}){2,7}(?![\\w:]))`, // 8 IPv6
-  `((?<![\\w.])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS})(?::\\d{1,5})?(?![\\w.-]))`, // 9 host
-  `(\\b0[xX][0-9a-fA-F]+\\b)`, // 10 hex
-  `((?<![\\w.])\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)(?:\\d+(?:\\.\\d+)?(?:ms|us|ns|s|m|h))*(?![\\w]))`, // 11 duration
-  `((?<![\\w.-])[A-Za-z_][\\w.-]{0,63}=(?:"(?:[^"\\\\\\n]|\\\\.){0,1000}"|'[^'\\n]{0,200}'|[^\\s,;)\\]}]+))`, // 12 key=value
-  `((?<![\\w/.~])(?:~|\\.{1,2})?/[^\\s"'<>,;()\\[\\]]+)`, // 13 path
-  `(\\d+(?:\\.\\d+)+)`, // 14 dotted number, version
-  `((?<![\\w-])[\\w-]*\\d(?:[\\w.-]*\\w)?)`, // 15 a word with a digit, dashes and dots inside
+// `needs` names a character without which the alternative cannot match: texts without it
+// get a regex without that alternative, which keeps the pass cheap.
+const PARTS: readonly { kind: Kind; needs?: string; source: string }[] = [
+  {
+    kind: 'request',
+    source: String.raw`(?:"(?:${HTTP_METHODS}) [^\s"]+(?: HTTP/[\d.]+)?"|\b(?:${HTTP_METHODS}) /[^\s"]*(?: HTTP/[\d.]+)?)(?: [1-5]\d\d\b)?`,
+  },
+  {
+    kind: 'quoted',
+    source:
+      String.raw`"(?:[^"\\\n]|\\.){0,1000}"|(?<!\w)'[^'\n]{0,200}'(?!\w)|` + '`[^`\\n]{0,200}`',
+  },
+  {
+    kind: 'time',
+    source: String.raw`\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?|\b[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?`,
+  },
+  {
+    kind: 'uuid',
+    needs: '-',
+    source: String.raw`\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`,
+  },
+  { kind: 'url', needs: '://', source: String.raw`\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s"'<>]+` },
+  { kind: 'email', needs: '@', source: String.raw`(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+` },
+  {
+    kind: 'ipv4',
+    needs: '.',
+    source: String.raw`(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?![\w.])`,
+  },
+  {
+    kind: 'ipv6',
+    needs: '::',
+    source: String.raw`(?<![\w:.])(?:[0-9a-fA-F]{1,4})?(?::[0-9a-fA-F]{0,4}){2,7}(?![\w:])`,
+  },
+  {
+    kind: 'host',
+    needs: '.',
+    source: String.raw`(?<![\w.-])[a-z0-9][a-z0-9.-]{0,252}\.(?:${TLDS})(?::\d{1,5})?(?![\w.-])`,
+  },
+  { kind: 'hex', source: String.raw`\b0[xX][0-9a-fA-F]+\b` },
+  {
+    kind: 'duration',
+    source: String.raw`(?<![\w.])\d+(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)(?:\d+(?:\.\d+)?(?:ms|us|ns|s|m|h))*(?!\w)`,
+  },
+  {
+    kind: 'pair',
+    needs: '=',
+    source: String.raw`(?<![\w.-])[A-Za-z_][\w.-]{0,63}=(?:"(?:[^"\\\n]|\\.){0,1000}"|'[^'\n]{0,200}'|[^\s,;)\]}]+)`,
+  },
+  { kind: 'path', needs: '/', source: String.raw`(?<![\w/.~])(?:~|\.{1,2})?/[^\s"'<>,;()[\]]+` },
+  { kind: 'dotted', needs: '.', source: String.raw`\d+(?:\.\d+)+` },
+  // The part before the first digit holds no digit, so this never backtracks over a word.
+  { kind: 'word', source: String.raw`(?<![\w-])[A-Za-z_-]*\d(?:[\w.-]*\w)?` },
 ]
-const MASKABLE = new RegExp(PARTS.join('|'), 'g')
+
+const NEEDS = [...new Set(PARTS.flatMap((part) => (part.needs === undefined ? [] : [part.needs])))]
+
+interface Variant {
+  regex: RegExp
+  /** Kind of each capturing group, in order. */
+  kinds: readonly Kind[]
+}
+
+const variants: (Variant | undefined)[] = []
+
+function needsOf(text: string): number {
+  let mask = 0
+  for (let bit = 0; bit < NEEDS.length; bit++) {
+    const needle = NEEDS[bit] ?? ''
+    // IPv6 needs two colons somewhere, not necessarily adjacent.
+    const present =
+      needle === '::' ? text.indexOf(':') !== text.lastIndexOf(':') : text.includes(needle)
+    if (present) mask |= 1 << bit
+  }
+
+  return mask
+}
+
+function variantFor(text: string): Variant {
+  const mask = needsOf(text)
+  const cached = variants[mask]
+  if (cached !== undefined) return cached
+
+  const parts = PARTS.filter(
+    (part) => part.needs === undefined || (mask & (1 << NEEDS.indexOf(part.needs))) !== 0,
+  )
+  // Every shape starts where no word character precedes it: one cheap check skips the
+  // middle of words instead of trying each alternative there.
+  const alternatives = parts.map((part) => `(${part.source})`).join('|')
+  const variant = {
+    regex: new RegExp(`(?<!\\w)(?:${alternatives})`, 'g'),
+    kinds: parts.map((part) => part.kind),
+  }
+  variants[mask] = variant
+
+  return variant
+}
+
 const DIGIT = /\d/
+const SPACING = /\s\s|[\t\n\r\f\v]|^\s|\s$/
 const ALL_DIGITS = /^\d+$/
 
 // Any segment with a digit is an identifier, whether or not it happens to be all digits.
@@ -93,38 +190,37 @@ function maskKeyValue(pair: string): string {
   return `${pair.slice(0, eq)}=<*>`
 }
 
-function replace(match: string, ...groups: (string | undefined)[]): string {
-  const index = groups.findIndex((group, i) => i < PARTS.length && group !== undefined)
-  switch (index) {
-    case 0:
+function maskOne(kind: Kind, match: string): string {
+  switch (kind) {
+    case 'request':
       return maskRequest(match)
-    case 1:
+    case 'quoted':
       return `${match[0] ?? ''}<*>${match[0] ?? ''}`
-    case 2:
+    case 'time':
       return '<TS>'
-    case 3:
+    case 'uuid':
       return '<UUID>'
-    case 4:
+    case 'url':
       return maskUrl(match)
-    case 5:
+    case 'email':
       return '<EMAIL>'
-    case 6:
+    case 'ipv4':
       return match.includes(':') ? '<IP>:<NUM>' : '<IP>'
-    case 7:
+    case 'ipv6':
       return DIGIT.test(match) || match.includes('::') ? '<IP>' : match
-    case 8:
+    case 'host':
       return match.includes(':') ? '<HOST>:<NUM>' : '<HOST>'
-    case 9:
+    case 'hex':
       return '<HEX>'
-    case 10:
+    case 'duration':
       return '<DUR>'
-    case 11:
+    case 'pair':
       return maskKeyValue(match)
-    case 12:
+    case 'path':
       return maskPath(match)
-    case 13:
+    case 'dotted':
       return '<NUM>'
-    default:
+    case 'word':
       return ALL_DIGITS.test(match) ? '<NUM>' : '<*>'
   }
 }
@@ -136,6 +232,17 @@ function replace(match: string, ...groups: (string | undefined)[]): string {
  */
 export function maskMessage(text: string): string {
   const input = text.length > MAX_TEMPLATE_INPUT ? text.slice(0, MAX_TEMPLATE_INPUT) : text
+  const { regex, kinds } = variantFor(input)
+  let out = ''
+  let last = 0
+  regex.lastIndex = 0
+  for (let match = regex.exec(input); match !== null; match = regex.exec(input)) {
+    let group = 1
+    while (match[group] === undefined && group < kinds.length) group++
+    out += input.slice(last, match.index) + maskOne(kinds[group - 1] ?? 'word', match[0])
+    last = match.index + match[0].length
+  }
+  out += input.slice(last)
 
-  return input.replace(MASKABLE, replace).replace(/\s+/g, ' ').trim()
+  return SPACING.test(out) ? out.replace(/\s+/g, ' ').trim() : out
 }
