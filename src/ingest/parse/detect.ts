@@ -4,9 +4,9 @@ import type { LineFormat } from './format.js'
 import { candidatesFor, plainFormat } from './formats/index.js'
 
 /**
- * Finds the format and level of each line of one file. The format of the previous line is
- * tried first (files mostly keep to one), then the formats that fit the line's first
- * character, then the plain-text fallback. A forced format replaces detection; lines it cannot
+ * Finds the format and level of each line of one file: the formats that fit the line's first
+ * character are tried, the previous line's format first (files mostly keep to one), then the
+ * plain-text fallback. A forced format replaces detection; lines it cannot
  * read fall back to plain text. Results are left in `format` and `level` (no allocation).
  */
 export class FormatDetector {
@@ -24,13 +24,16 @@ export class FormatDetector {
     const forced = this.#forced
     if (forced !== null) return this.#try(forced, text) ?? this.#plain(text)
 
+    // Formats are told apart by the first character first; among those that fit it, the
+    // format of the previous line is tried first.
+    const candidates = candidatesFor(text.charCodeAt(0))
     const last = this.#last
-    if (last !== null) {
+    if (last !== null && candidates.includes(last)) {
       const level = last.scan(text)
       if (level !== undefined) return this.#set(last, level)
     }
 
-    for (const format of candidatesFor(text.charCodeAt(0))) {
+    for (const format of candidates) {
       if (format === last) continue
       const level = format.scan(text)
       if (level !== undefined) {

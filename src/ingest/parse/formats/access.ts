@@ -16,8 +16,17 @@ function threeDigits(line: string, at: number): number {
 
 // Locates `[time] "request" status` in the first part of the line into `found`.
 function shape(line: string): boolean {
-  const open = line.indexOf(' [')
-  if (open < 1 || open > 200) return false
+  // `host ident user [` (or with a leading vhost): the bracket follows the third or fourth word.
+  const s1 = line.indexOf(' ')
+  if (s1 < 1 || s1 > 100) return false
+  const s2 = line.indexOf(' ', s1 + 1)
+  const s3 = s2 === -1 ? -1 : line.indexOf(' ', s2 + 1)
+  if (s3 === -1) return false
+  let open = s3
+  if (line.charCodeAt(s3 + 1) !== 91) {
+    open = line.indexOf(' ', s3 + 1)
+    if (open === -1 || line.charCodeAt(open + 1) !== 91) return false
+  }
 
   const close = line.indexOf('] "', open + 2)
   if (close === -1 || close - open > 40) return false

@@ -12,7 +12,7 @@ function crashLevel(line: string): Level | null {
   if (first === 102 && line.startsWith('fatal error: ')) return 'fatal'
   if (first === 69 && line.startsWith('Exception in thread ')) return 'error'
   if (first === 85 && line.startsWith('Unhandled exception.')) return 'error'
-  if (EXCEPTION_HEAD.test(line.slice(0, 200))) return 'error'
+  if (EXCEPTION_HEAD.test(line)) return 'error'
 
   return null
 }
