@@ -1,11 +1,14 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 
+import { App } from './app.js'
+import './styles.css'
+
 const root = document.getElementById('root')
 if (root !== null) {
   createRoot(root).render(
     <StrictMode>
-      <main>alims</main>
+      <App />
     </StrictMode>,
   )
 }

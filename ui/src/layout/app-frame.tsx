@@ -1,0 +1,57 @@
+import { NavLink, Outlet, useNavigate } from 'react-router-dom'
+
+import { useAuth } from '../auth/auth-context.js'
+
+const LINKS = [
+  { to: '/', label: 'Dashboard', end: true },
+  { to: '/incidents', label: 'Incidents', end: false },
+  { to: '/alerts', label: 'Alerts', end: false },
+  { to: '/sources', label: 'Sources', end: false },
+  { to: '/users', label: 'Users', end: false, admin: true },
+]
+
+/** The frame around every page after login: navigation, the account and logout, the page. */
+export function AppFrame() {
+  const { account, logout } = useAuth()
+  const navigate = useNavigate()
+  const links = LINKS.filter((link) => link.admin !== true || account?.role === 'admin')
+
+  const onLogout = () => {
+    void logout().finally(() => {
+      void navigate('/login', { replace: true })
+    })
+  }
+
+  return (
+    <div className="frame">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">alims</span>
+        <nav aria-label="Main">
+          <ul>
+            {links.map((link) => (
+              <li key={link.to}>
+                <NavLink to={link.to} end={link.end}>
+                  {link.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="account">
+          <span aria-label="Logged in as">
+            {account?.username} <span className="role">{account?.role}</span>
+          </span>
+          <button type="button" className="secondary" onClick={onLogout}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  )
+}
