@@ -2,9 +2,7 @@ import { sql, type SqlBool } from 'kysely'
 
 import type { Database } from '../db/database.js'
 import type { IncidentsTable } from '../db/schema.js'
-import { compileQuery } from '../incidents/search/compile-query.js'
-import { parseQuery } from '../incidents/search/parse-query.js'
-import { windowPredicate } from '../incidents/search/window-sql.js'
+import { matchIncidentsSince } from '../incidents/search/match-incidents-since.js'
 
 /** An incident as an alert run sees it. Times are epoch ms. */
 export interface MatchedIncident {
@@ -18,6 +16,12 @@ export interface MatchedIncident {
   activityAt: number
 }
 
+/** What a run found: the newest matches (at most the limit) and how many matched in all. */
+export interface MatchResult {
+  incidents: MatchedIncident[]
+  total: number
+}
+
 /**
  * Finds the incidents that match `query` (the search language) and were created or recurred in
  * `(from, to]` by the database's clock (`activity_at`), newest activity first, at most `limit`.
@@ -27,45 +31,26 @@ export type IncidentMatcher = (
   from: number,
   to: number,
   limit: number,
-) => Promise<MatchedIncident[]>
+) => Promise<MatchResult>
 
-/** The matcher over the search language, for one database. */
+/** The matcher of the search module, for one database. */
 export function searchMatcher(database: Database): IncidentMatcher {
   return async (query, from, to, limit) => {
-    const compiled = compileQuery(parseQuery(query), database.dialect, to)
-    let select = database.db
-      .selectFrom('incidents')
-      .select([
-        'id',
-        'severity',
-        'status',
-        'title',
-        'service',
-        'count',
-        'last_seen_at',
-        'activity_at',
-      ])
-      .where('activity_at', '>', from)
-      .where('activity_at', '<=', to)
-    if (compiled.filter !== null) select = select.where(compiled.filter)
-    const eventWindow = windowPredicate(compiled.window)
-    if (eventWindow !== null) select = select.where(eventWindow)
-    const rows = await select
-      .orderBy('activity_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute()
+    const found = await matchIncidentsSince(database, query, from, to, { limit })
 
-    return rows.map((row) => ({
-      id: row.id,
-      severity: row.severity,
-      status: row.status,
-      title: row.title,
-      service: row.service,
-      count: row.count,
-      lastSeenAt: row.last_seen_at,
-      activityAt: row.activity_at,
-    }))
+    return {
+      total: found.total,
+      incidents: found.items.map((item) => ({
+        id: item.id,
+        severity: item.severity,
+        status: item.status,
+        title: item.title,
+        service: item.service,
+        count: item.count,
+        lastSeenAt: Date.parse(item.lastSeen),
+        activityAt: Date.parse(item.activityAt),
+      })),
+    }
   }
 }
 

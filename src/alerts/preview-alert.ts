@@ -52,13 +52,18 @@ export async function previewAlert(deps: PreviewDeps, draft: unknown): Promise<A
 
   const now = deps.clock()
   const window = { from: now - PREVIEW_WINDOW_MS, to: now }
-  const incidents = await deps.matcher(definition.query, window.from, window.to, MAX_MATCHED)
+  const { incidents, total } = await deps.matcher(
+    definition.query,
+    window.from,
+    window.to,
+    MAX_MATCHED,
+  )
   const email = renderAlertEmail({
     alert: { id: 0, ...definition },
     recipients: definition.recipients,
     window,
     incidents,
-    total: incidents.length,
+    total,
     publicUrl: deps.publicUrl,
   })
 
@@ -66,7 +71,7 @@ export async function previewAlert(deps: PreviewDeps, draft: unknown): Promise<A
     subject: email.subject,
     text: email.text,
     html: email.html,
-    matched: incidents.length,
+    matched: total,
     windowFrom: new Date(window.from).toISOString(),
     windowTo: new Date(window.to).toISOString(),
     nextRuns: nextRunTimes(definition.schedule, now, 5).map((t) => new Date(t).toISOString()),

@@ -36,24 +36,25 @@ export interface AlertRunnerDeps {
 interface Evaluation {
   window: { from: number; to: number }
   incidents: MatchedIncident[]
+  total: number
   holds: boolean
 }
 
 async function evaluate(deps: AlertRunnerDeps, alert: Alert, now: number): Promise<Evaluation> {
   const from = alert.lastTriggeredAt
   const to = Math.max(from, now - (deps.settleMs ?? 0))
-  if (to <= from) return { window: { from, to }, incidents: [], holds: false }
+  if (to <= from) return { window: { from, to }, incidents: [], total: 0, holds: false }
 
-  const incidents = await deps.matcher(alert.query, from, to, MAX_MATCHED)
+  const { incidents, total } = await deps.matcher(alert.query, from, to, MAX_MATCHED)
   let holds = incidents.length > 0
   if (holds && alert.minOccurrences > 1) {
     const ids = incidents.map((i) => i.id)
     // Each matched incident occurred at least once in the window, whatever its event minutes say.
     const counted = await countOccurrences(deps.database, ids, from)
-    holds = Math.max(counted, incidents.length) >= alert.minOccurrences
+    holds = Math.max(counted, total) >= alert.minOccurrences
   }
 
-  return { window: { from, to }, incidents, holds }
+  return { window: { from, to }, incidents, total, holds }
 }
 
 /** Evaluates; a query that no longer parses becomes a failed run that says why, not a crash loop. */
@@ -70,6 +71,7 @@ async function evaluateOrExplain(
     return {
       window: { from: alert.lastTriggeredAt, to: now },
       incidents: [],
+      total: 0,
       holds: false,
       error: `${error.code}: ${error.message}`,
     }
@@ -178,7 +180,7 @@ async function recordWithoutEmail(
         finished_at: now,
         window_from: evaluation.window.from,
         window_to: evaluation.window.to,
-        matched: evaluation.incidents.length,
+        matched: evaluation.total,
         incident_ids: JSON.stringify(evaluation.incidents.map((i) => i.id)),
         recipients: JSON.stringify(alert.recipients),
         error: finished.error ?? null,
@@ -208,7 +210,7 @@ async function deliver(
     recipients: alert.recipients,
     window,
     incidents,
-    total: incidents.length,
+    total: evaluation.total,
     publicUrl: deps.publicUrl,
     suppressedRuns: await suppressedRuns(deps.database, alert.id, window.from),
   })
@@ -224,7 +226,7 @@ async function deliver(
       started_at: started,
       window_from: window.from,
       window_to: window.to,
-      matched: incidents.length,
+      matched: evaluation.total,
       incident_ids: JSON.stringify(incidents.map((i) => i.id)),
       recipients: JSON.stringify(alert.recipients),
       message_id: email.messageId,

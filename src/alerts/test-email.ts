@@ -11,13 +11,13 @@ import { MAX_MATCHED, type AlertRunnerDeps } from './run-alert.js'
 export async function sendTestEmail(deps: AlertRunnerDeps, alert: Alert): Promise<AlertRunJson> {
   const started = deps.clock()
   const window = { from: alert.lastTriggeredAt, to: Math.max(alert.lastTriggeredAt, started) }
-  const incidents = await deps.matcher(alert.query, window.from, window.to, MAX_MATCHED)
+  const { incidents, total } = await deps.matcher(alert.query, window.from, window.to, MAX_MATCHED)
   const email = renderAlertEmail({
     alert: { ...alert, subject: `[test] ${alert.subject}` },
     recipients: alert.recipients,
     window,
     incidents,
-    total: incidents.length,
+    total,
     publicUrl: deps.publicUrl,
   })
   email.messageId = `<alert-${alert.id}-test-${started}@alims>`
@@ -33,7 +33,7 @@ export async function sendTestEmail(deps: AlertRunnerDeps, alert: Alert): Promis
       finished_at: deps.clock(),
       window_from: window.from,
       window_to: window.to,
-      matched: incidents.length,
+      matched: total,
       incident_ids: JSON.stringify(incidents.map((i) => i.id)),
       recipients: JSON.stringify(alert.recipients),
       message_id: email.messageId,
