@@ -28,6 +28,11 @@ function isTime(node: QueryNode): node is FieldNode {
   return node.kind === 'field' && TIME_FIELDS.has(node.field)
 }
 
+/** The terms joined by AND at the top of the tree, looking through nested ANDs. */
+function conjuncts(node: QueryNode): QueryNode[] {
+  return node.kind === 'and' ? node.children.flatMap(conjuncts) : [node]
+}
+
 function splitValues(node: FieldNode): FieldValue[] {
   if (node.quoted) return [{ text: node.value, wildcard: false }]
 
@@ -133,7 +138,7 @@ export function compileQuery(
   const window: TimeWindow = { from: null, to: null }
   if (node === null) return { filter: null, window }
 
-  const top = node.kind === 'and' ? node.children : [node]
+  const top = conjuncts(node)
   for (const child of top.filter(isTime)) applyTime(child, window, now)
   if (window.from !== null && window.to !== null && window.from > window.to) {
     const first = top.find(isTime)

@@ -186,6 +186,7 @@ describeEachDialect('search operators', (dialect) => {
     ['service:api* (severity:LOW OR count:>50)', ['disk', 'timeout']],
     ['-(service:api OR service:web) since:7d', ['disk', 'refused', 'unicode']],
     ['--refused', ['refused']],
+    ['refused (since:1h (severity:HIGH))', ['refused']],
     ['fingerprint:nope', []],
     ['id:0', []],
   ]
