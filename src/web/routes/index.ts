@@ -4,6 +4,7 @@ import { auditRoutes } from './audit.js'
 import { healthRoutes } from './health.js'
 import { meRoutes } from './me.js'
 import { sessionRoutes } from './session.js'
+import { ticketsRoutes } from './tickets.js'
 import { tokensRoutes } from './tokens.js'
 import { usersRoutes } from './users.js'
 
@@ -25,6 +26,7 @@ const ROUTES: readonly RouteModule[] = [
   usersRoutes,
   tokensRoutes,
   auditRoutes,
+  ticketsRoutes,
 ]
 
 /** Registers every route module on `app`. */
