@@ -2,6 +2,8 @@
 export const MAX_TEMPLATE_INPUT = 2048
 
 const HTTP_METHODS = 'GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE'
+// Characters RFC 5322 allows in the local part of an address.
+const LOCAL = "[\\w.!#$%&'*+/=?^`{|}~-]"
 const TLDS = 'com|net|org|io|local|internal|lan|corp|cloud|svc|dev|app|co|uk|de|fr|nl|eu|us|int'
 
 type Kind =
@@ -30,6 +32,7 @@ const PARTS: readonly { kind: Kind; needs?: string; source: string }[] = [
     kind: 'request',
     source: String.raw`(?:"(?:${HTTP_METHODS}) [^\s"]+(?: HTTP/[\d.]+)?"|\b(?:${HTTP_METHODS}) /[^\s"]*(?: HTTP/[\d.]+)?)(?: [1-5]\d\d\b)?`,
   },
+  { kind: 'email', needs: '@', source: `(?<!${LOCAL})${LOCAL}+@[\\w-]+(?:\\.[\\w-]+)+` },
   {
     kind: 'quoted',
     source:
@@ -45,7 +48,6 @@ const PARTS: readonly { kind: Kind; needs?: string; source: string }[] = [
     source: String.raw`\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`,
   },
   { kind: 'url', needs: '://', source: String.raw`\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s"'<>]+` },
-  { kind: 'email', needs: '@', source: String.raw`(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+` },
   {
     kind: 'ipv4',
     needs: '.',

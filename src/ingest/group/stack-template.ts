@@ -8,7 +8,7 @@ const JAVA_FRAME = /^\s+at ((?:[\w$.-]+\/)*)([\w$.<>]+)\(([^)]*)\)/
 const NODE_FRAME = /^\s+at (?:(?:async )?(.+?) \()?([^()\s]+?):\d+:\d+\)?\s*$/
 const PYTHON_FRAME = /^\s+File "([^"]+)", line \d+, in (\S+)/
 const EXCEPTION =
-  /((?:[A-Za-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Exit|Interrupt|Throwable|Failure|Fault|Panic))(?=:|\s|$)/
+  /(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)*(?:[A-Z][\w$]*)?(?:Exception|Error|Exit|Interrupt|Throwable|Failure|Fault|Panic))(?=:|\s|$)/
 
 const JAVA_LIBRARY =
   /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|jakarta|org\.springframework|org\.apache|org\.hibernate|org\.eclipse|io\.netty|io\.undertow|reactor|akka|com\.google|com\.fasterxml)\./

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+
+import { stackTemplate } from './stack-template.js'
+
+const java = (line: number, message = 'order 123 closed'): string =>
+  [
+    '2026-01-01 11:00:00,123 ERROR [main] c.a.Svc - Failed to process order 123',
+    `java.lang.IllegalStateException: ${message}`,
+    `\tat com.acme.orders.OrderService.process(OrderService.java:${line})`,
+    `\tat com.acme.orders.OrderController.lambda$create$0(OrderController.java:${line + 5})`,
+    '\tat org.springframework.web.Dispatcher.doDispatch(Dispatcher.java:1000)',
+    `\tat com.acme.api.Gateway.handle(Gateway.java:${line * 2})`,
+    '\tat com.acme.api.Gateway.run(Gateway.java:9)',
+    '\tat java.base/java.lang.Thread.run(Thread.java:833)',
+    'Caused by: java.sql.SQLException: connection reset',
+    '\tat com.zaxxer.hikari.Pool.get(Pool.java:99)',
+    '\t... 12 more',
+  ].join('\n')
+
+const node = (line: number): string =>
+  [
+    "TypeError: Cannot read properties of undefined (reading 'id')",
+    `    at Object.handler (/app/src/routes/orders.js:${line}:5)`,
+    '    at async Router.dispatch (/app/node_modules/express/lib/router.js:284:7)',
+    `    at /app/src/server.js:${line + 1}:3`,
+    '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+  ].join('\n')
+
+const python = (line: number, value: number): string =>
+  [
+    'Traceback (most recent call last):',
+    `  File "/usr/lib/python3.11/site-packages/flask/app.py", line ${line + 1400}, in wsgi_app`,
+    '    response = self.full_dispatch_request()',
+    `  File "/app/svc/views.py", line ${line}, in create_order`,
+    '    db.save(order)',
+    `  File "/app/svc/db.py", line ${line + 3}, in save`,
+    "    raise ValueError('bad')",
+    `ValueError: bad order ${value}`,
+  ].join('\n')
+
+describe('stackTemplate', () => {
+  it('takes the exception types and the top application frames of a Java trace', () => {
+    expect(stackTemplate(java(42))).toBe(
+      'java.lang.IllegalStateException caused by java.sql.SQLException at com.acme.orders.OrderService.process < com.acme.orders.OrderController.lambda$create$<NUM> < com.acme.api.Gateway.handle',
+    )
+  })
+
+  it('takes innermost application frames of Node.js and Python traces', () => {
+    expect(stackTemplate(node(10))).toBe('TypeError at Object.handler@orders.js < server.js')
+    expect(stackTemplate(python(40, 1))).toBe('ValueError at db.py:save < views.py:create_order')
+  })
+
+  it('stays the same when line numbers and exception messages change', () => {
+    expect(stackTemplate(java(42))).toBe(stackTemplate(java(97, 'order 9 cancelled')))
+    expect(stackTemplate(node(10))).toBe(stackTemplate(node(311)))
+    expect(stackTemplate(python(40, 1))).toBe(stackTemplate(python(77, 2)))
+  })
+
+  it('differs when the exception comes from another place', () => {
+    const elsewhere = java(42).replace('OrderService.process', 'OrderService.cancel')
+    expect(stackTemplate(elsewhere)).not.toBe(stackTemplate(java(42)))
+  })
+
+  it('falls back to library frames when the trace has no frames of its own', () => {
+    const trace =
+      'java.lang.OutOfMemoryError: Java heap space\n\tat java.util.Arrays.copyOf(Arrays.java:3332)'
+    expect(stackTemplate(trace)).toBe('java.lang.OutOfMemoryError at java.util.Arrays.copyOf')
+  })
+
+  it('returns null for text without frames', () => {
+    expect(stackTemplate('one line')).toBeNull()
+    expect(stackTemplate('first line\nsecond line')).toBeNull()
+  })
+})
