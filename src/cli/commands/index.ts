@@ -2,6 +2,7 @@ import type { Command } from '../command.js'
 
 import { ingestCommand } from './ingest.js'
 import { migrateCommand } from './migrate.js'
+import { rulesTestCommand } from './rules-test.js'
 import { startCommand } from './start.js'
 import { tokenCreateCommand } from './token-create.js'
 import { userAddCommand } from './user-add.js'
@@ -12,6 +13,7 @@ import { workerCommand } from './worker.js'
 export const COMMANDS: readonly Command[] = [
   userAddCommand,
   tokenCreateCommand,
+  rulesTestCommand,
   startCommand,
   webCommand,
   workerCommand,
