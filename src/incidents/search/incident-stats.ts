@@ -95,8 +95,9 @@ export async function incidentStats(
   const first = Math.floor(from / MINUTE) * MINUTE
   const db = database.db
 
+  // `%` rather than `/`: SQLite receives bound numbers as reals, and its `%` works on integers.
   const series = await sql<{ start: number; severity: Severity; n: number }>`
-    select (m.minute / ${bucket}) * ${bucket} as start, i.severity as severity, sum(m.count) as n
+    select m.minute - m.minute % ${bucket} as start, i.severity as severity, sum(m.count) as n
     from incident_minutes m join incidents i on i.id = m.incident_id
     where m.minute >= ${first} and m.minute <= ${to}
     group by 1, 2`.execute(db)
