@@ -184,4 +184,15 @@ describe('LineSplitter', () => {
       expect(lines).toEqual(whole)
     }
   })
+
+  it('splits valid UTF-8 and over-long lines alike whatever the chunk boundaries', () => {
+    const text = Buffer.from(`héllo wörld\r\n${'ü'.repeat(40)}\nplain\n\nzürich 😀\n`)
+    const whole = split([text], { maxLineBytes: 32 }).lines
+    expect(whole.map((l) => l.truncated)).toEqual([false, true, false, false, false])
+    for (let cut = 0; cut <= text.length; cut++) {
+      const { lines } = split([text.subarray(0, cut), text.subarray(cut)], { maxLineBytes: 32 })
+
+      expect(lines).toEqual(whole)
+    }
+  })
 })

@@ -1,13 +1,8 @@
+import { isAscii, isUtf8 } from 'node:buffer'
+
 import type { Line } from '../line.js'
 
-import {
-  asciiText,
-  charBoundary,
-  incompleteTail,
-  isPlainAscii,
-  utf8Text,
-  withoutNul,
-} from './utf8.js'
+import { asciiText, charBoundary, incompleteTail, utf8Slice, utf8Text, withoutNul } from './utf8.js'
 
 /** Why a line was altered or bytes were not turned into lines. */
 export type SplitReason = 'truncated_line' | 'invalid_utf8' | 'partial_line' | 'nul_bytes'
@@ -127,31 +122,75 @@ export class LineSplitter {
     if (length === 0) return
 
     const base = this.#offset
-    const ascii = isPlainAscii(chunk)
+    const nul = chunk.indexOf(0) !== -1
     let pos = 0
+    if (!nul && !this.isHolding && !this.#continuation) {
+      if (isAscii(chunk)) {
+        pos = this.#pushFast(chunk, base, out, false)
+      } else {
+        const last = chunk.lastIndexOf(10)
+        if (last !== -1 && isUtf8(chunk.subarray(0, last + 1))) {
+          pos = this.#pushFast(chunk, base, out, true)
+        }
+      }
+    }
     while (pos < length) {
-      if (!ascii && chunk[pos] === 0 && !this.isHolding) {
+      if (nul && chunk[pos] === 0 && !this.isHolding) {
         pos = this.#skipNul(chunk, pos, base)
         continue
       }
 
       const newline = chunk.indexOf(10, pos)
       if (newline === -1) {
-        this.#hold(chunk, pos, length, base, ascii, now)
+        this.#hold(chunk, pos, length, base, nul, now)
         break
       }
 
       if (this.isHolding) {
-        this.#hold(chunk, pos, newline, base, ascii, now)
+        this.#hold(chunk, pos, newline, base, nul, now)
         this.#emitHeld(base + newline + 1, out)
       } else {
-        this.#emitDirect(chunk, pos, newline, base, ascii, out)
+        this.#emitDirect(chunk, pos, newline, base, nul, out)
       }
       pos = newline + 1
     }
 
     this.#offset = base + length
     if (!this.isHolding) this.#lineStart = this.#offset
+  }
+
+  /**
+   * The hot path for a chunk without NUL whose complete lines are ASCII or valid UTF-8: lines
+   * of ordinary length are decoded straight from the chunk. Returns where it stopped: after
+   * the last newline, or at a line too long, which the general path then handles.
+   */
+  #pushFast(chunk: Buffer, base: number, out: Line[], utf8: boolean): number {
+    const max = this.#max
+    let number = this.#linesBefore
+    let pos = 0
+    for (;;) {
+      const newline = chunk.indexOf(10, pos)
+      if (newline === -1) break
+
+      const end = newline > pos && chunk[newline - 1] === 13 ? newline - 1 : newline
+      if (end - pos > max) break
+
+      number += 1
+      out.push({
+        text: utf8 ? utf8Slice(chunk, pos, end) : asciiText(chunk, pos, end),
+        offset: base + pos,
+        end: base + newline + 1,
+        number,
+        truncated: false,
+        partial: false,
+        continuation: false,
+      })
+      pos = newline + 1
+    }
+    this.counts.lines += number - this.#linesBefore
+    this.#linesBefore = number
+
+    return pos
   }
 
   /** Hands on a held line as partial once no byte arrived for `partialAfterMs`. */
@@ -174,7 +213,7 @@ export class LineSplitter {
     return end
   }
 
-  #hold(chunk: Buffer, start: number, end: number, base: number, ascii: boolean, now: number) {
+  #hold(chunk: Buffer, start: number, end: number, base: number, nul: boolean, now: number) {
     if (end <= start) return
 
     if (!this.isHolding) {
@@ -182,7 +221,7 @@ export class LineSplitter {
       this.#nulInLine = false
     }
     let bytes = chunk.subarray(start, end)
-    if (!ascii) {
+    if (nul) {
       const [kept, removed] = withoutNul(chunk, start, end)
       bytes = kept
       if (removed > 0) this.#countNul(base + start, removed)
@@ -207,7 +246,7 @@ export class LineSplitter {
     start: number,
     newline: number,
     base: number,
-    ascii: boolean,
+    nul: boolean,
     out: Line[],
   ) {
     const end = newline > start && chunk[newline - 1] === 13 ? newline - 1 : newline
@@ -215,24 +254,7 @@ export class LineSplitter {
     const continuation = this.#continuation
     this.#linesBefore = number
     this.#continuation = false
-    if (ascii && end - start <= this.#max) {
-      if (continuation && end === start) return
-
-      this.counts.lines += 1
-      out.push({
-        text: asciiText(chunk, start, end),
-        offset: base + start,
-        end: base + newline + 1,
-        number,
-        truncated: false,
-        partial: false,
-        continuation,
-      })
-
-      return
-    }
-
-    const [bytes, removed] = ascii ? [chunk.subarray(start, end), 0] : withoutNul(chunk, start, end)
+    const [bytes, removed] = nul ? withoutNul(chunk, start, end) : [chunk.subarray(start, end), 0]
     if (removed > 0) this.#countNul(base + start, removed)
     this.#finish(bytes, 0, base + start, base + newline + 1, number, continuation, false, out)
   }

@@ -1,14 +1,17 @@
-import { isAscii, isUtf8 } from 'node:buffer'
+import { isUtf8 } from 'node:buffer'
 
 // Node's Buffer has a latin1 slice without the argument checks of toString(); for bytes below
 // 0x80 it yields the same text as UTF-8 and is the fastest way to turn ASCII into a string.
-type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string }
+type FastBuffer = Buffer & {
+  latin1Slice(start: number, end: number): string
+  utf8Slice(start: number, end: number): string
+}
 
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
-/** True when every byte of `chunk` is below 0x80 and none is NUL: lines decode as latin1. */
-export function isPlainAscii(chunk: Buffer): boolean {
-  return isAscii(chunk) && chunk.indexOf(0) === -1
+/** Decodes bytes known to be valid UTF-8. */
+export function utf8Slice(buffer: Buffer, start: number, end: number): string {
+  return (buffer as FastBuffer).utf8Slice(start, end)
 }
 
 /** Decodes bytes known to be ASCII. */
@@ -59,8 +62,8 @@ export function charBoundary(bytes: Buffer, max: number): number {
 
 /** Copy of `bytes[start, end)` without NUL bytes, and how many were removed. */
 export function withoutNul(bytes: Buffer, start: number, end: number): [Buffer, number] {
-  const first = bytes.indexOf(0, start)
-  if (first === -1 || first >= end) return [bytes.subarray(start, end), 0]
+  const slice = bytes.subarray(start, end)
+  if (slice.indexOf(0) === -1) return [slice, 0]
 
   const out = Buffer.allocUnsafe(end - start)
   let length = 0
