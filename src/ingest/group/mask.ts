@@ -1,4 +1,7 @@
-/** Longest text masked, in characters: the rest of a longer message does not shape its template. */
+/**
+ * Longest text masked and longest template, in characters: the rest of a longer message does
+ * not shape its template.
+ */
 export const MAX_TEMPLATE_INPUT = 2048
 
 const HTTP_METHODS = 'GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE'
@@ -123,6 +126,10 @@ function variantFor(text: string): Variant {
 }
 
 const DIGIT = /\d/
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_ALL = /[\u0000-\u0008\u000e-\u001f\u007f]/g
 const SPACING = /\s\s|[\t\n\r\f\v]|^\s|\s$/
 const ALL_DIGITS = /^\d+$/
 
@@ -245,6 +252,9 @@ export function maskMessage(text: string): string {
     last = match.index + match[0].length
   }
   out += input.slice(last)
+  // Control characters (NUL above all, which PostgreSQL text refuses) become U+FFFD.
+  if (CONTROL.test(out)) out = out.replace(CONTROL_ALL, '\uFFFD')
+  if (SPACING.test(out)) out = out.replace(/\s+/g, ' ').trim()
 
-  return SPACING.test(out) ? out.replace(/\s+/g, ' ').trim() : out
+  return out.length > MAX_TEMPLATE_INPUT ? out.slice(0, MAX_TEMPLATE_INPUT) : out
 }
