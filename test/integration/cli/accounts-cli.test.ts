@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { createAccountServices } from '../../../src/accounts/index.js'
 import {
@@ -85,32 +85,6 @@ describeEachDialect('account commands', (dialect) => {
     expect(login.account).toMatchObject({ role: 'editor', email: 'olga@example.com' })
   })
 
-  it('refuses a password on the command line and a missing role', async () => {
-    const argvPassword = await alims(
-      ['user', 'add', 'olga', '--role', 'viewer', '--password', 'x'],
-      env,
-      cwd,
-    )
-    const noRole = await alims(
-      ['user', 'add', 'olga', '--password-stdin'],
-      env,
-      cwd,
-      'long password\n',
-    )
-
-    expect(argvPassword.code).toBe(2)
-    expect(argvPassword.stderr).toContain("Unknown option '--password'")
-    expect(noRole.code).toBe(2)
-    expect(noRole.stderr).toContain('--role must be one of viewer, editor, admin')
-  })
-
-  it('asks for --password-stdin when there is no terminal to prompt on', async () => {
-    const run = await alims(['user', 'add', 'olga', '--role', 'viewer'], env, cwd)
-
-    expect(run.code).toBe(2)
-    expect(run.stderr).toContain('pipe it in with --password-stdin')
-  })
-
   it('reports a taken username', async () => {
     await alims(
       ['user', 'add', 'olga', '--role', 'viewer', '--password-stdin'],
@@ -168,6 +142,38 @@ describeEachDialect('account commands', (dialect) => {
     expect(above.stdout).toBe('')
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('no account named "nobody"')
+  })
+})
+
+// Argument checks fail before any database is opened: one run is enough.
+describe('account commands without a database', () => {
+  const cwd = tmpdir()
+  const env = { DATABASE_URL: 'sqlite::memory:' }
+
+  it('refuses a password on the command line and a missing role', async () => {
+    const argvPassword = await alims(
+      ['user', 'add', 'olga', '--role', 'viewer', '--password', 'x'],
+      env,
+      cwd,
+    )
+    const noRole = await alims(
+      ['user', 'add', 'olga', '--password-stdin'],
+      env,
+      cwd,
+      'long password\n',
+    )
+
+    expect(argvPassword.code).toBe(2)
+    expect(argvPassword.stderr).toContain("Unknown option '--password'")
+    expect(noRole.code).toBe(2)
+    expect(noRole.stderr).toContain('--role must be one of viewer, editor, admin')
+  })
+
+  it('asks for --password-stdin when there is no terminal to prompt on', async () => {
+    const run = await alims(['user', 'add', 'olga', '--role', 'viewer'], env, cwd)
+
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('pipe it in with --password-stdin')
   })
 
   it('prints help for each command', async () => {
