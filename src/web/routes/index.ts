@@ -1,5 +1,6 @@
 import type { RouteModule, WebApp, WebDeps } from '../web-deps.js'
 
+import { alertRoutes } from './alerts.js'
 import { auditRoutes } from './audit.js'
 import { healthRoutes } from './health.js'
 import { meRoutes } from './me.js'
@@ -27,6 +28,7 @@ const ROUTES: readonly RouteModule[] = [
   tokensRoutes,
   auditRoutes,
   ticketsRoutes,
+  alertRoutes,
 ]
 
 /** Registers every route module on `app`. */
