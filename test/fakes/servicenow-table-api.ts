@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
 import {
@@ -47,6 +48,8 @@ export interface FakeServiceNowOptions {
   latencyMs?: number
   port?: number
   host?: string
+  /** Serves HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string }
 }
 
 export interface RequestRecord {
@@ -73,9 +76,8 @@ export class FakeServiceNow {
   readonly #faults: FaultRule[] = []
   readonly #tokens = new Map<string, 'access' | 'refresh'>()
   readonly #sockets = new Set<Socket>()
-  readonly #options: Required<Omit<FakeServiceNowOptions, 'oauth'>> & {
-    oauth: FakeServiceNowOptions['oauth']
-  }
+  readonly #options: Required<Omit<FakeServiceNowOptions, 'oauth' | 'tls'>> &
+    Pick<FakeServiceNowOptions, 'oauth' | 'tls'>
   #server: Server | null = null
   #counter = 10_000
   url = ''
@@ -85,6 +87,7 @@ export class FakeServiceNow {
       user: options.user ?? 'alims',
       password: options.password ?? 'alims-password',
       oauth: options.oauth,
+      tls: options.tls,
       itil: options.itil ?? true,
       latencyMs: options.latencyMs ?? 0,
       port: options.port ?? 0,
@@ -102,12 +105,15 @@ export class FakeServiceNow {
   }
 
   async listen(): Promise<void> {
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.#handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
         res.end(envelope('Internal error', String(error)))
       })
-    })
+    }
+    const tls = this.#options.tls
+    const server: Server =
+      tls === undefined ? createServer(handler) : createTlsServer({ ...tls }, handler)
     server.on('connection', (socket) => {
       this.#sockets.add(socket)
       socket.on('close', () => this.#sockets.delete(socket))
@@ -119,7 +125,8 @@ export class FakeServiceNow {
     )
     this.#server = server
     const address = server.address() as AddressInfo
-    this.url = `http://${this.#options.host}:${address.port}`
+    const scheme = tls === undefined ? 'http' : 'https'
+    this.url = `${scheme}://${this.#options.host}:${address.port}`
   }
 
   /** Adds a fault; rules are tried in the order they were added. */
