@@ -2,7 +2,8 @@
  * What kind of stack trace an event being joined is in; decides which unindented lines may
  * still belong to it.
  */
-export type TraceState = 'none' | 'trace' | 'python' | 'python-done' | 'go' | 'node-caret'
+export type TraceState =
+  'none' | 'trace' | 'python' | 'python-done' | 'go-head' | 'go' | 'node-caret'
 
 /** What the joiner knows about the event it holds. */
 export interface HeldTrace {
@@ -29,7 +30,7 @@ export interface Verdict {
 const EXCEPTION_HEAD =
   /^(?:[A-Za-z_$][\w$]*\.)*[\w$]*(?:Exception|Error|Throwable)(?: \[[\w-]+\])?(?::|$)/
 const PYTHON_LAST = /^[A-Za-z_][\w.]*(?::|$)/
-const RUBY_FRAME = /^(?:from )?\S+:\d+:in [`'‘]/
+const RUBY_FRAME = /^(?:from )?[^\s:][^:]{0,300}:\d+:in [`'‘]/
 const GOROUTINE = /^goroutine \d+ \[/
 const GO_CRASH = /^(?:panic: |fatal error: |SIG[A-Z]+: |goroutine \d+ \[)/
 const JAVA_MORE = /^\.\.\. \d+ (?:more|common frames omitted)/
@@ -45,7 +46,7 @@ export function openingState(text: string): TraceState {
   const first = text.charCodeAt(0)
   if (first === 84 && text.startsWith('Traceback (most recent call last)')) return 'python'
   if ((first === 112 || first === 102 || first === 83 || first === 103) && GO_CRASH.test(text)) {
-    return 'go'
+    return first === 103 ? 'go' : 'go-head'
   }
   if (EXCEPTION_HEAD.test(text) || text.startsWith('Exception in thread ')) return 'trace'
 
@@ -70,7 +71,9 @@ function indentedFrame(trimmed: string): boolean {
 function goroutine(text: string, held: HeldTrace): Verdict {
   if (!GOROUTINE.test(text)) return STARTS
 
-  return held.state === 'go' || held.head.includes('panic') ? verdict(true, 'go', true) : STARTS
+  const dump = held.state === 'go' || held.state === 'go-head' || held.head.includes('panic')
+
+  return dump ? verdict(true, 'go', true) : STARTS
 }
 
 /**
@@ -101,7 +104,12 @@ export function continues(text: string, held: HeldTrace, isStrongStart: boolean)
   if (state === 'none' && !held.isAlarm && first !== 67 && first !== 45 && first !== 46) {
     return first === 103 ? goroutine(text, held) : STARTS
   }
+  // Inside a goroutine dump every line that is not a log record belongs to it; between the
+  // panic message and the first goroutine only the signal line does.
   if (state === 'go') return isStrongStart ? STARTS : verdict(true, 'go', true)
+  if (state === 'go-head' && first === 91 && text.startsWith('[signal ')) {
+    return verdict(true, 'go-head', true)
+  }
 
   if (state === 'python') {
     return !isStrongStart && PYTHON_LAST.test(text) ? verdict(true, 'python-done', true) : STARTS

@@ -99,10 +99,15 @@ function zone(text: string, at: number): number | null {
     return sign * (hours * 60 + minutes)
   }
 
-  if (code === 32 && (text.startsWith('UTC', at + 1) || text.startsWith('GMT', at + 1))) {
-    scanned.end = at + 4
+  if (code === 32) {
+    if (text.startsWith('UTC', at + 1) || text.startsWith('GMT', at + 1)) {
+      scanned.end = at + 4
 
-    return 0
+      return 0
+    }
+    // `2024-12-03 13:58:26.123 +00:00`, as Serilog writes it.
+    const sign = text.charCodeAt(at + 1)
+    if ((sign === 43 || sign === 45) && text.charCodeAt(at + 4) === 58) return zone(text, at + 1)
   }
 
   return null
