@@ -1,4 +1,5 @@
 import { createAccountServices } from '../../accounts/index.js'
+import { startAlertScheduler } from '../../alerts/index.js'
 import { startWeb } from '../../web/start-web.js'
 import type { Command } from '../command.js'
 import { openMigrated } from '../context.js'
@@ -45,6 +46,7 @@ export const webCommand: Command = {
     }
 
     const web = await startWeb(config, logger, database)
+    const stopAlerts = startAlertScheduler({ database, config, logger })
     const signal = await nextSignal()
     logger.info({ signal }, 'web stopping')
     const timer = setTimeout(() => {
@@ -52,6 +54,7 @@ export const webCommand: Command = {
       process.exit(1)
     }, SHUTDOWN_GRACE_MS)
     timer.unref()
+    await stopAlerts()
     await web.close()
     await database.close()
     clearTimeout(timer)
