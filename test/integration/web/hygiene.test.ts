@@ -46,7 +46,9 @@ describeEachDialect('web hygiene', (dialect) => {
 
     const logs = web.logs()
     expect(logs).toContain('request completed')
-    expect(logs).toMatch(/"req":\{"method":"POST","url":"\/api\/v1\/session","remoteAddress":"127.0.0.1"\}/)
+    expect(logs).toMatch(
+      /"req":\{"method":"POST","url":"\/api\/v1\/session","remoteAddress":"127.0.0.1"\}/,
+    )
     expect(logs).toContain('/api/v1/tokens?token=%5Bredacted%5D')
     for (const secretText of [
       PASSWORD,
