@@ -109,13 +109,13 @@ export function levelOfNumber(value: number): Level | null {
 export function levelOfValue(value: unknown): Level | null {
   if (typeof value === 'number') return levelOfNumber(value)
   if (typeof value !== 'string') return null
-  if (value.length === 1) return LETTERS[value.toUpperCase()] ?? null
+  if (value.length === 1) return LETTERS[value.toUpperCase()] ?? levelOfDigits(value)
 
-  const word = levelOfWord(value.trim())
-  if (word !== null) return word
-  if (/^\d{1,2}$/.test(value)) return levelOfNumber(Number(value))
+  return levelOfWord(value.trim()) ?? levelOfDigits(value)
+}
 
-  return null
+function levelOfDigits(value: string): Level | null {
+  return /^\d{1,2}$/.test(value) ? levelOfNumber(Number(value)) : null
 }
 
 /** Where the last word found by findLevelWord stands: `[start, end)`. */

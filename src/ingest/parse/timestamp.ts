@@ -107,7 +107,10 @@ function zone(text: string, at: number): number | null {
     }
     // `2024-12-03 13:58:26.123 +00:00`, as Serilog writes it.
     const sign = text.charCodeAt(at + 1)
-    if ((sign === 43 || sign === 45) && text.charCodeAt(at + 4) === 58) return zone(text, at + 1)
+    if ((sign === 43 || sign === 45) && digits(text, at + 2, 2) >= 0) {
+      const colon = text.charCodeAt(at + 4) === 58 ? 1 : 0
+      if (digits(text, at + 4 + colon, 2) >= 0) return zone(text, at + 1)
+    }
   }
 
   return null

@@ -29,9 +29,10 @@ function skipFractionAndZone(line: string, at: number): number {
     return i
   }
   if (code === 32 && (line.startsWith(' UTC', i) || line.startsWith(' GMT', i))) return i + 4
-  if (code === 32 && line.charCodeAt(i + 4) === 58 && allDigits(line, i + 2, 2)) {
-    const sign = line.charCodeAt(i + 1)
-    if ((sign === 43 || sign === 45) && allDigits(line, i + 5, 2)) return i + 7
+  const sign = line.charCodeAt(i + 1)
+  if (code === 32 && (sign === 43 || sign === 45) && allDigits(line, i + 2, 2)) {
+    if (line.charCodeAt(i + 4) === 58 && allDigits(line, i + 5, 2)) return i + 7
+    if (allDigits(line, i + 4, 2)) return i + 6
   }
 
   return i
