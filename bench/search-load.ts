@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3'
-import { sql, type Kysely } from 'kysely'
+import { Kysely, SqliteDialect, sql } from 'kysely'
 
 import type { Database } from '../src/db/database.js'
 import {
@@ -125,6 +125,17 @@ function loadSqliteRows(path: string, count: number, progress: Progress): void {
   handle.close()
 }
 
+/** Builds the index through a connection with a large page cache (the default one thrashes). */
+async function indexSqlite(path: string): Promise<void> {
+  const handle = new BetterSqlite3(path)
+  handle.pragma('synchronous = OFF')
+  handle.pragma('cache_size = -1000000')
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: handle }) })
+  await rebuildSearchIndex(db, 'sqlite')
+  await createSearchTriggers(db, 'sqlite')
+  await db.destroy()
+}
+
 /** PostgreSQL: one multi-row insert per table per chunk of a thousand incidents. */
 async function loadPostgresRows(
   database: Database,
@@ -183,15 +194,17 @@ export async function loadBenchData(
   if (sqlitePath !== null) {
     await database.close()
     loadSqliteRows(sqlitePath, count, progress)
+    progress(`building the search index (${Math.round((Date.now() - started) / 1000)} s so far)`)
+    await indexSqlite(sqlitePath)
     current = reopen()
   } else {
     await loadPostgresRows(database, count, progress)
+    progress(`building the search index (${Math.round((Date.now() - started) / 1000)} s so far)`)
+    await rebuildSearchIndex(db, database.dialect)
+    await createSearchTriggers(db, database.dialect)
   }
 
   const after = current.db as unknown as Kysely<unknown>
-  progress(`building the search index (${Math.round((Date.now() - started) / 1000)} s so far)`)
-  await rebuildSearchIndex(after, current.dialect)
-  await createSearchTriggers(after, current.dialect)
   await sql`analyze`.execute(after)
   await sql`insert into bench_meta (incidents, done, version) values (${count}, 1, ${DATA_VERSION})`.execute(
     after,
