@@ -117,9 +117,12 @@ describe('LineAssembler', () => {
   })
 
   it('keeps at most maxEventLines lines of one event and marks it truncated', () => {
-    const text = ['panic: boom', '', 'goroutine 1 [running]:', ...Array(50).fill('\tframe')].join(
-      '\n',
-    )
+    const text = [
+      'panic: boom',
+      '',
+      'goroutine 1 [running]:',
+      ...Array.from({ length: 50 }, () => '\tframe'),
+    ].join('\n')
     const assembler = createAssembler({ path: 'a.log' }, { maxEventLines: 10 })
     const out: LogEvent[] = []
     const all = lines(text)
