@@ -22,7 +22,7 @@ export interface ReadOnceOptions {
   maxLineBytes?: number
   /** Bytes read per call (default 1 MiB). */
   chunkBytes?: number
-  /** Events per batch handed to the sink (default 1000). */
+  /** Events after which a batch is handed to the sink (default 1000; it may hold one read's more). */
   batchEvents?: number
 }
 

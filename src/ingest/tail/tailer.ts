@@ -42,7 +42,7 @@ export interface TailerOptions {
   chunkBytes?: number
   /** Bytes read from one file before the others get a turn (default 4 MiB). */
   turnBytes?: number
-  /** Events per batch handed to the sink (default 1000). */
+  /** Events after which a batch is handed to the sink (default 1000; it may hold one read's more). */
   batchEvents?: number
   /** Ms a renamed or deleted file stays open after it stopped growing (default 30000). */
   drainGraceMs?: number
