@@ -100,7 +100,7 @@ export function validateAlertDefinition(input: unknown, base?: AlertDefinition):
   const name = text(pick('name'), 'name', 200, true).trim()
   if (name === '') bad('name', 'must not be empty')
 
-  const subject = text(pick('subject') ?? DEFAULT_SUBJECT, 'subject', 1000, false)
+  const subject = text(pick('subject') ?? DEFAULT_SUBJECT, 'subject', 1000, true)
   const emailBody = text(pick('body') ?? DEFAULT_BODY, 'body', 20_000, false)
   checkTemplate(subject, 'subject')
   checkTemplate(emailBody, 'body')

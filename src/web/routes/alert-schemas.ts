@@ -27,6 +27,25 @@ export const ScheduleSchema = Type.Union([
   Type.Object({ kind: Type.Literal('cron'), cron: Type.String(), timezone: Timezone }),
 ])
 
+/** A schedule in a request: kinds and fields are checked by the alert validator, naming the field. */
+const ScheduleBody = Type.Object(
+  {
+    kind: Type.Union([
+      Type.Literal('interval'),
+      Type.Literal('hourly'),
+      Type.Literal('daily'),
+      Type.Literal('cron'),
+    ]),
+    minutes: Type.Optional(Type.Integer()),
+    hours: Type.Optional(Type.Integer()),
+    days: Type.Optional(Type.Array(Type.String({ maxLength: 16 }), { maxItems: 7 })),
+    at: Type.Optional(Type.String({ maxLength: 5 })),
+    cron: Type.Optional(Type.String({ maxLength: 200 })),
+    timezone: Type.Optional(Timezone),
+  },
+  { additionalProperties: false },
+)
+
 const definitionFields = {
   name: Type.String({ maxLength: 200 }),
   query: Type.String({
@@ -62,13 +81,20 @@ const definitionFields = {
 }
 
 /** A new alert or an edit; on PUT, fields left out keep their value. */
-export const AlertBody = Type.Partial(Type.Object(definitionFields), {
-  additionalProperties: false,
-})
+export const AlertBody = Type.Partial(
+  Type.Object({ ...definitionFields, schedule: ScheduleBody }),
+  {
+    additionalProperties: false,
+  },
+)
 
 /** A draft for the preview: like AlertBody, and recipients may be incomplete. */
 export const PreviewBody = Type.Partial(
-  Type.Object({ ...definitionFields, recipients: Type.Array(Type.String()) }),
+  Type.Object({
+    ...definitionFields,
+    schedule: ScheduleBody,
+    recipients: Type.Array(Type.String()),
+  }),
   { additionalProperties: false },
 )
 
