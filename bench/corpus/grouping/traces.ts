@@ -7,6 +7,12 @@ export interface TraceKind {
   text: (r: Random) => string
 }
 
+// The log line a framework writes before a trace, with its own varying parts.
+const javaHead = (r: Random, logger: string): string =>
+  `2026-01-${String(r.int(10, 28))} 1${r.int(0, 9)}:0${r.int(0, 9)}:1${r.int(0, 9)},${r.int(100, 999)} ERROR [http-nio-8080-exec-${r.int(1, 200)}] ${logger} - Request processing failed`
+const pythonHead = (r: Random): string =>
+  `2026-01-${String(r.int(10, 28))} 1${r.int(0, 9)}:0${r.int(0, 9)}:1${r.int(0, 9)},${r.int(100, 999)} - shop.app - ERROR - Exception on /orders [POST]`
+
 // Builds shift the line numbers: the same frame is a different line in each build.
 const line = (r: Random, base: number): number => base + r.int(0, 40)
 
@@ -27,6 +33,7 @@ export const TRACES: readonly TraceKind[] = [
     format: 'java-trace',
     text: (r) =>
       [
+        javaHead(r, 'com.acme.orders.OrderController'),
         `java.lang.IllegalStateException: order ${r.int(1, 99999)} is ${r.pick(['closed', 'cancelled'])}`,
         `\tat com.acme.orders.OrderService.process(OrderService.java:${line(r, 40)})`,
         `\tat com.acme.orders.OrderController.create(OrderController.java:${line(r, 17)})`,
@@ -38,6 +45,7 @@ export const TRACES: readonly TraceKind[] = [
     format: 'java-trace',
     text: (r) =>
       [
+        javaHead(r, 'com.acme.pay.PaymentClient'),
         'java.lang.NullPointerException: Cannot invoke "String.length()" because "token" is null',
         `\tat com.acme.pay.PaymentClient.charge(PaymentClient.java:${line(r, 88)})`,
         `\tat com.acme.pay.PaymentClient.lambda$chargeAsync$${r.int(0, 3)}(PaymentClient.java:${line(r, 120)})`,
@@ -49,6 +57,7 @@ export const TRACES: readonly TraceKind[] = [
     format: 'java-trace',
     text: (r) =>
       [
+        javaHead(r, 'com.acme.orders.OrderRepository'),
         `org.springframework.dao.DataAccessResourceFailureException: could not open connection ${r.uuid()}`,
         `\tat org.springframework.orm.jpa.Translator.translate(Translator.java:${line(r, 300)})`,
         `\tat com.acme.orders.OrderRepository.save(OrderRepository.java:${line(r, 60)})`,
@@ -63,6 +72,7 @@ export const TRACES: readonly TraceKind[] = [
     format: 'python-trace',
     text: (r) =>
       [
+        pythonHead(r),
         'Traceback (most recent call last):',
         `  File "/usr/lib/python3/site-packages/flask/app.py", line ${line(r, 1470)}, in wsgi_app`,
         '    response = self.full_dispatch_request()',
@@ -78,6 +88,7 @@ export const TRACES: readonly TraceKind[] = [
     format: 'python-trace',
     text: (r) =>
       [
+        pythonHead(r),
         'Traceback (most recent call last):',
         `  File "/srv/app/shop/views.py", line ${line(r, 90)}, in get_user`,
         "    return USERS[request.args['id']]",
