@@ -88,6 +88,23 @@ export class ServiceNowClient {
     await this.#call('PATCH', path, fields)
   }
 
+  /**
+   * True when the incident already has a work note containing `marker`. Rows are checked,
+   * because an ignored query returns unrelated journal entries.
+   */
+  async hasWorkNote(sysId: string, marker: string): Promise<boolean> {
+    const rows = await this.list('sys_journal_field', {
+      sysparm_query: `element_id=${sysId}^element=work_notes^valueLIKE${marker}`,
+      sysparm_fields: 'sys_id,element_id,value',
+      sysparm_limit: '5',
+    })
+
+    return rows.some(
+      (row) =>
+        row.element_id === sysId && typeof row.value === 'string' && row.value.includes(marker),
+    )
+  }
+
   /** Reads a table through the same authentication and error handling (the connection test). */
   async list(table: string, params: Record<string, string>): Promise<Record<string, unknown>[]> {
     const query = new URLSearchParams(params).toString()

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js'
 
 import type { ClaimedWork, WorkOutcome } from './outbox-repository.js'
 import type { ServiceNowClient } from './servicenow-client.js'
+import { isTicketError } from './ticket-error.js'
 import { createFields, workNote, type TicketSamples } from './ticket-content.js'
 
 /** What performing one claimed row needs. */
@@ -62,6 +63,21 @@ async function loadSamples(db: Db, incidentId: number): Promise<TicketSamples> {
   return { first: first?.raw ?? null, latest: latest?.raw ?? null }
 }
 
+async function noteArrived(
+  client: ServiceNowClient,
+  sysId: string,
+  marker: string,
+): Promise<boolean> {
+  try {
+    return await client.hasWorkNote(sysId, marker)
+  } catch (error) {
+    // Without read access to the journal, a rare repeated note beats a lost one.
+    if (isTicketError(error) && error.permanent) return false
+
+    throw error
+  }
+}
+
 /**
  * Performs one claimed row against ServiceNow and says how to record it. A create that may
  * have reached ServiceNow before (any earlier attempt, including one cut short by a crash)
@@ -109,8 +125,14 @@ export async function performWork(
     case 'note': {
       if (incident.ticket_sys_id === null) return done('skipped', { error: 'no ticket to note' })
 
+      // The marker lets a retry see whether a note whose response was lost arrived after all.
+      const marker = `alims-note-${work.id}`
+      if (work.attempts > 1 && (await noteArrived(client, incident.ticket_sys_id, marker))) {
+        return done('noted', { incident: { ticket_noted_at: context.clock(), ticket_error: null } })
+      }
+
       const fields: Record<string, string> = {
-        work_notes: workNote(incident, publicUrl),
+        work_notes: `${workNote(incident, publicUrl)}\nReference: ${marker}`,
       }
       // A ticket alims resolved is reopened when the error comes back.
       const reopen = incident.ticket_resolved_at !== null && incident.status !== 'resolved'

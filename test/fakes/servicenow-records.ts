@@ -32,6 +32,7 @@ export const TABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   sys_user_group: ['sys_id', 'name', 'active'],
   cmdb_ci: ['sys_id', 'name'],
   sys_user_has_role: ['sys_id', 'user', 'role', 'user.user_name', 'role.name'],
+  sys_journal_field: ['sys_id', 'element_id', 'element', 'name', 'value', 'sys_created_on'],
 }
 
 /** Reference fields of the incident table and the table each one points at. */
@@ -106,6 +107,7 @@ export function seedTables(user: string, hasItil: boolean): Map<string, SnowReco
     ['sys_user_group', [{ sys_id: newSysId(), name: 'Service Desk', active: 'true' }]],
     ['cmdb_ci', [{ sys_id: newSysId(), name: 'checkout-service' }]],
     ['sys_user_has_role', []],
+    ['sys_journal_field', []],
   ])
   if (hasItil) {
     tables.get('sys_user_has_role')?.push({

@@ -450,6 +450,14 @@ export class FakeServiceNow {
         const notes = this.workNotes.get(row.sys_id ?? '') ?? []
         notes.push(value)
         this.workNotes.set(row.sys_id ?? '', notes)
+        this.#tables.get('sys_journal_field')?.push({
+          sys_id: newSysId(),
+          element_id: row.sys_id ?? '',
+          element: 'work_notes',
+          name: 'incident',
+          value,
+          sys_created_on: glideTime(Date.now()),
+        })
       } else if (field === 'sys_id' || field === 'number' || field === 'priority') {
         continue
       } else if (field in REFERENCES) {

@@ -111,6 +111,27 @@ describeEachDialect('ticket lifecycle', (dialect) => {
     })
   })
 
+  it('sends a work note once when its response is lost', async () => {
+    const id = await insertIncident(h.t.database.db)
+    await h.enqueue(id, 'create')
+    const drainer = h.drainer()
+    await drainAll(h, drainer)
+    h.fake.inject({ kind: 'reset-after-commit' }, { method: 'PATCH', times: 1 })
+
+    await h.enqueue(id, 'note')
+    await drainAll(h, drainer)
+
+    const ticket = h.fake.incidents()[0]
+    const notes = h.fake.workNotes.get(ticket?.sys_id ?? '') ?? []
+    expect(notes).toHaveLength(1)
+    expect(notes[0]).toMatch(/\nReference: alims-note-\d+$/)
+    expect((await h.outbox(id)).map((r) => [r.kind, r.state, r.attempts])).toEqual([
+      ['create', 'done', 1],
+      ['note', 'done', 2],
+    ])
+    expect((await h.incident(id)).ticket_noted_at).toBe(h.clock.now)
+  })
+
   it('does not resolve tickets unless configured', async () => {
     const policy = { ...ticketPolicy(h.config), resolveTickets: false }
     const id = await insertIncident(h.t.database.db)
