@@ -38,6 +38,8 @@ export interface LogEvent {
   fields: Record<string, unknown>
   /** The record's text as read (lines joined with \n), invalid bytes as U+FFFD. */
   raw: string
+  /** True when a line was cut at the line limit or lines beyond the event limit were dropped. */
+  truncated?: boolean
 }
 
 /** What the rules decided for an event. `severity` null: not an incident. */
