@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { createAccountServices } from '../../src/accounts/index.js'
 import { loadConfig } from '../../src/config/config.js'
@@ -76,6 +76,10 @@ describe('login through the UI', () => {
     await web.close()
     await database.close()
     rmSync(dir, { recursive: true, force: true })
+  })
+
+  beforeEach(() => {
+    problems.length = 0
   })
 
   async function newPage(): Promise<Page> {
@@ -171,5 +175,45 @@ describe('login through the UI', () => {
     await page.goto(`${base}/alerts/3`)
     await page.waitForURL(/\/login\?next=%2Falerts%2F3$/)
     await page.close()
+  })
+
+  it('lets an admin add an account on the Users page, which then changes its own password', async () => {
+    const admin = await newPage()
+    await admin.goto(`${base}/login?next=%2Fusers`)
+    await admin.getByLabel('Username').fill('admin')
+    await admin.getByLabel('Password').fill(ADMIN_PASSWORD)
+    await admin.getByRole('button', { name: 'Log in' }).click()
+    await admin.getByRole('heading', { level: 1, name: 'Users' }).waitFor()
+
+    await admin.getByLabel('Username').fill('nina')
+    await admin.getByLabel('Email (optional)').fill('nina@example.com')
+    await admin.getByLabel('Role', { exact: true }).selectOption('editor')
+    await admin.getByLabel('First password (at least 8 characters)').fill('nina first pass')
+    await admin.getByRole('button', { name: 'Add account' }).click()
+    await admin.getByRole('rowheader', { name: 'nina' }).waitFor()
+    expect(await admin.getByLabel('Role of nina').inputValue()).toBe('editor')
+    await admin.close()
+
+    const nina = await newPage()
+    await nina.goto(`${base}/login`)
+    await nina.getByLabel('Username').fill('nina')
+    await nina.getByLabel('Password').fill('nina first pass')
+    await nina.getByRole('button', { name: 'Log in' }).click()
+    await nina.getByRole('link', { name: 'Your account: nina' }).click()
+    await nina.getByLabel('Current password').fill('nina first pass')
+    await nina.getByLabel('New password (at least 8 characters)').fill('nina second pass')
+    await nina.getByLabel('Repeat the new password').fill('nina second pass')
+    await nina.getByRole('button', { name: 'Change password' }).click()
+    await expect
+      .poll(() => nina.getByRole('alert').textContent())
+      .toBe('Password changed. Your other sessions were logged out.')
+    // The fresh session keeps working after the change.
+    await nina.getByRole('link', { name: 'Dashboard' }).click()
+    await nina.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
+    expect(
+      await nina.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
+    ).not.toContain('Users')
+    expect(problems).toEqual([])
+    await nina.close()
   })
 })

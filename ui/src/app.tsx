@@ -1,5 +1,6 @@
 import { BrowserRouter, Route, Routes } from 'react-router-dom'
 
+import { AccountPage } from './account/account-page.js'
 import { AlertPage } from './alerts/alert-page.js'
 import { AlertsPage } from './alerts/alerts-page.js'
 import { AuthProvider } from './auth/auth-context.js'
@@ -37,6 +38,7 @@ export function App() {
             <Route path="alerts/:id" element={<AlertPage />} />
             <Route path="sources" element={<SourcesPage />} />
             <Route path="users" element={<UsersPage />} />
+            <Route path="account" element={<AccountPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

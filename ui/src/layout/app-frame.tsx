@@ -1,4 +1,4 @@
-import { NavLink, Outlet, useNavigate } from 'react-router-dom'
+import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom'
 
 import { useAuth } from '../auth/auth-context.js'
 
@@ -41,9 +41,10 @@ export function AppFrame() {
           </ul>
         </nav>
         <div className="account">
-          <span aria-label="Logged in as">
-            {account?.username} <span className="role">{account?.role}</span>
-          </span>
+          <Link to="/account" aria-label={`Your account: ${account?.username ?? ''}`}>
+            {account?.username}
+          </Link>
+          <span className="role">{account?.role}</span>
           <button type="button" className="secondary" onClick={onLogout}>
             Log out
           </button>
