@@ -139,7 +139,7 @@ function textSummary(input: AlertEmailInput): string {
     .slice(0, SUMMARY_LIMIT)
     .map((i) =>
       [
-        i.severity.padEnd(6),
+        i.severity.padEnd(8),
         String(i.count).padStart(7),
         time(i.lastSeenAt),
         plain(oneLine(i.title, 120)),
