@@ -19,6 +19,8 @@ export interface Database {
   readonly dialect: DialectName
   /** The URL without its password, for logs and messages. */
   readonly displayUrl: string
+  /** The URL as given, credentials included: for a second connection (LISTEN), never for logs. */
+  readonly url: string
   /** Runs `work` in one transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE). */
   transaction<T>(work: (tx: Transaction<Schema>) => Promise<T>): Promise<T>
   close(): Promise<void>
@@ -57,6 +59,7 @@ function openSqlite(url: string, cwd: string): Database {
     db,
     dialect: 'sqlite',
     displayUrl: `sqlite:${path}`,
+    url,
     async transaction(work) {
       // Kysely opens SQLite transactions as deferred; a deferred reader that later writes can
       // fail with SQLITE_BUSY when another process wrote meanwhile, so take the lock first.
@@ -104,6 +107,7 @@ function openPostgres(url: string, poolSize: number): Database {
     db,
     dialect: 'postgres',
     displayUrl: parsed.toString(),
+    url,
     async transaction(work) {
       return db.transaction().execute(work)
     },

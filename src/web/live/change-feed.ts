@@ -17,8 +17,6 @@ export type ChangeListener = (changes: readonly Change[]) => void
 export interface ChangeFeedOptions {
   database: Database
   logger: Logger
-  /** The PostgreSQL URL to LISTEN on; ignored on SQLite. */
-  databaseUrl: string
   /** How often to look for new changes without a notification (ms). */
   pollMs?: number
   /** Changes older than this are pruned (ms). */
@@ -170,7 +168,7 @@ export class ChangeFeed {
   }
 
   async #listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#options.databaseUrl })
+    const client = new pg.Client({ connectionString: this.#options.database.url })
     client.on('error', (error) => {
       this.#log.warn({ err: error }, 'change listener connection lost, polling until it is back')
       this.#listener = null

@@ -3,6 +3,8 @@ import type { RouteModule, WebApp, WebDeps } from '../web-deps.js'
 import { alertRoutes } from './alerts.js'
 import { auditRoutes } from './audit.js'
 import { healthRoutes } from './health.js'
+import { incidentsRoutes } from './incidents.js'
+import { liveRoutes } from './live.js'
 import { meRoutes } from './me.js'
 import { sessionRoutes } from './session.js'
 import { ticketsRoutes } from './tickets.js'
@@ -28,6 +30,8 @@ const ROUTES: readonly RouteModule[] = [
   tokensRoutes,
   auditRoutes,
   ticketsRoutes,
+  incidentsRoutes,
+  liveRoutes,
   alertRoutes,
 ]
 

@@ -43,7 +43,6 @@ describeEachDialect('change feed', (dialect) => {
     feed = new ChangeFeed({
       database: test.database,
       logger,
-      databaseUrl: test.url,
       pollMs: 60_000,
     })
     const seen: Change[] = []
@@ -67,7 +66,7 @@ describeEachDialect('change feed', (dialect) => {
       saveCheckpoints: async () => {},
     })
     await store.commit({ events: [candidate('a')], checkpoints: [] })
-    feed = new ChangeFeed({ database: test.database, logger, databaseUrl: test.url })
+    feed = new ChangeFeed({ database: test.database, logger })
     const first = await feed.latestSeq()
     await store.commit({ events: [candidate('b'), candidate('c')], checkpoints: [] })
 
@@ -87,7 +86,6 @@ describeEachDialect('change feed', (dialect) => {
     feed = new ChangeFeed({
       database: test.database,
       logger,
-      databaseUrl: test.url,
       pollMs: 600_000,
     })
     const seen: Change[] = []
