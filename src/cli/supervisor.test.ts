@@ -69,7 +69,7 @@ describe('Supervisor', () => {
     const pids = await waitFor(() => {
       const all = Object.values(supervisor.pids())
 
-      return all.every((p) => p !== null) ? (all) : null
+      return all.every((p) => p !== null) ? all : null
     })
 
     await supervisor.stop()
