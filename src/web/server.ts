@@ -37,6 +37,9 @@ export async function buildServer(deps: WebDeps, options: BuildOptions = {}): Pr
     loggerInstance: logger,
     // The request log plugin writes one allow-listed line per request instead.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    // TODO(#2): no trustProxy setting yet — behind a reverse proxy request.ip is the proxy's, so
+    // login throttling by address counts all clients together (README, Known limitations).
+    trustProxy: false,
     // Client-chosen request ids would let anyone forge log correlation.
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,

@@ -207,8 +207,6 @@ describeEachDialect('web hygiene', (dialect) => {
 
     expect(health.statusCode).toBe(503)
     expect(health.json()).toEqual({ status: 'error', database: dialect })
-    // Closing twice is harmless for cleanup.
-    web.test.cleanup = () => Promise.resolve()
   })
 
   it('serves the UI for its page addresses and its hashed assets with long caching', async () => {
