@@ -216,6 +216,18 @@ export interface AlertHistoryTable {
   possible_duplicate: Flag
 }
 
+export interface SavedSearchesTable {
+  id: Id
+  name: string
+  /** the search language, as typed */
+  query: string
+  owner_id: number
+  /** 1: every account sees it; 0: only its owner */
+  shared: ColumnType<Flag, Flag | undefined, Flag>
+  created_at: Ms
+  updated_at: Ms
+}
+
 export interface Schema {
   accounts: AccountsTable
   sessions: SessionsTable
@@ -231,4 +243,5 @@ export interface Schema {
   ticket_outbox: TicketOutboxTable
   alerts: AlertsTable
   alert_history: AlertHistoryTable
+  saved_searches: SavedSearchesTable
 }

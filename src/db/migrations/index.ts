@@ -2,6 +2,7 @@ import { initial } from './001-initial.js'
 import { checkpointHead } from './002-checkpoint-head.js'
 import { search } from './003-search.js'
 import { ticketSync } from './004-ticket-sync.js'
+import { savedSearches } from './006-saved-searches.js'
 import type { DialectMigration } from './migration.js'
 
 /**
@@ -13,4 +14,5 @@ export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '002-checkpoint-head': checkpointHead,
   '003-search': search,
   '004-ticket-sync': ticketSync,
+  '006-saved-searches': savedSearches,
 }
