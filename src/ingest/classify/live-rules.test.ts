@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -137,5 +137,28 @@ describe('LiveRules', () => {
       },
     )
     expect(live.classify(event('warn')).severity).toBe('LOW')
+  })
+
+  it('reloads when a Kubernetes ConfigMap swaps its data link', async () => {
+    await mkdir(join(dir, 'v1'))
+    await writeFile(join(dir, 'v1', 'rules.yaml'), HIGH_ON_ERROR)
+    await symlink('v1', join(dir, '..data'))
+    await symlink(join('..data', 'rules.yaml'), path)
+    live = await LiveRules.open({ path, log: logger(), debounceMs: 20 })
+    expect(live.classify(event('warn')).severity).toBeNull()
+
+    await mkdir(join(dir, 'v2'))
+    await writeFile(join(dir, 'v2', 'rules.yaml'), LOW_ON_WARN)
+    await symlink('v2', join(dir, '..data_tmp'))
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'))
+    await vi.waitFor(
+      () => {
+        expect(live?.classify(event('warn')).severity).toBe('LOW')
+      },
+      {
+        timeout: 10_000,
+        interval: 20,
+      },
+    )
   })
 })

@@ -140,9 +140,11 @@ export class LiveRules {
   #watch(path: string): void {
     const name = basename(path)
     try {
-      // The directory is watched, not the file: editors save by writing a new file and renaming it.
+      // The directory is watched, not the file: editors save by writing a new file and renaming
+      // it, and a Kubernetes ConfigMap swaps a `..data` symlink beside it. Other files in the
+      // directory are left alone, so a busy neighbour cannot keep postponing the reload.
       this.#watcher = watch(dirname(path), { persistent: false }, (_event, changed) => {
-        if (changed === null || changed === name) this.#schedule()
+        if (changed === null || changed === name || changed.startsWith('..')) this.#schedule()
       })
       this.#watcher.on('error', (err) => {
         this.#log.warn({ file: path, err }, 'rules watch failed, reload with SIGHUP')

@@ -158,9 +158,9 @@ function outcome(reader: Reader, node: unknown): RuleOutcome | null {
   )
 }
 
-function levelsOf(exact: Level | null, min: Level | null): boolean[] {
+function levelsOf(exact: readonly Level[] | null, min: Level | null): boolean[] {
   return LEVELS.map((level) => {
-    if (exact !== null) return level === exact
+    if (exact !== null) return exact.includes(level)
     if (min !== null) return levelRank(level) >= levelRank(min)
 
     return true
@@ -186,7 +186,12 @@ function readRule(reader: Reader, node: YAMLMap, position: number): Rule | null 
     reader.fail(node, `rule ${position} sets both level and minLevel: keep one`)
 
   const name = has('name') ? reader.string(get('name'), 'name') : `rule ${position}`
-  const exact = has('level') ? reader.level(get('level'), 'level') : null
+  const levelNode = get('level')
+  const exact = !has('level')
+    ? null
+    : isSeq(levelNode)
+      ? levelNode.items.map((item) => reader.level(item, 'each entry of level'))
+      : [reader.level(levelNode, 'level')]
   const min = has('minLevel') ? reader.level(get('minLevel'), 'minLevel') : null
   const formats = has('format') ? reader.strings(get('format'), 'format') : null
   const services = has('service') ? reader.strings(get('service'), 'service') : null
@@ -216,6 +221,7 @@ function readRule(reader: Reader, node: YAMLMap, position: number): Rule | null 
   }
 
   if (reader.problems.length > before || name === null || result === null) return null
+  if (exact?.some((level) => level === null) === true) return null
 
   const message: ((text: string) => boolean)[] = []
   if (words !== null) message.push(compileWords(words))
@@ -224,7 +230,7 @@ function readRule(reader: Reader, node: YAMLMap, position: number): Rule | null 
   return {
     name,
     position,
-    levels: levelsOf(exact, min),
+    levels: levelsOf(exact as Level[] | null, min),
     formats: formats === null ? null : new Set(formats),
     services: services === null ? null : new Set(services),
     source: sources === null ? null : compileGlobs(sources),

@@ -39,6 +39,15 @@ describe('RuleSet', () => {
     expect(set.classify(event({ level: 'info' })).severity).toBeNull()
   })
 
+  it('matches a list of exact levels', () => {
+    const set = rules(`rules:
+  - { name: some, level: [debug, warn], severity: LOW }
+`)
+    expect(set.classify(event({ level: 'debug' })).rule).toBe('some')
+    expect(set.classify(event({ level: 'warn' })).rule).toBe('some')
+    expect(set.classify(event({ level: 'info' })).rule).toBeNull()
+  })
+
   it('matches whole words case-insensitively, phrases included', () => {
     const set = rules(`rules:
   - { name: w, words: [failed, connection refused], severity: MEDIUM }
