@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 
 import type { LogEvent } from '../src/ingest/event.js'
+import { defaultRuleSet } from '../src/ingest/classify/index.js'
 import { Grouper } from '../src/ingest/group/index.js'
 import type { Line } from '../src/ingest/line.js'
 import { createAssembler } from '../src/ingest/parse/index.js'
@@ -151,6 +152,12 @@ for (const [input, events] of inputs) {
     }
   }
 }
+// Classification runs on every event before grouping; its cost beside grouping's.
+const rules = defaultRuleSet()
+const [classifyWall, classifyCpu] = rate((e) => rules.classify(e).rule ?? '', parsed.events, lines)
+process.stdout.write(
+  `${'classify, built-in rules'.padEnd(28)} ${'alims parsers'.padEnd(16)} ${'-'.padStart(8)} ${'-'.padStart(7)} ${thousands(classifyWall)} ${thousands(classifyCpu)}\n`,
+)
 process.stdout.write(
   `\naccuracy: share of events whose group holds exactly the events of their label in their service (target >= 0.95)\n` +
     `raw lines: no parser, the whole line is the message; given messages: the message each line was made from;\n` +
