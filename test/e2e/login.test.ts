@@ -177,7 +177,7 @@ describe('login through the UI', () => {
     await page.close()
   })
 
-  it('lets an admin add an account on the Users page, which then changes its own password', async () => {
+  it('lets an admin add an account on the Users page, resets its password, and the person then changes it', async () => {
     const admin = await newPage()
     await admin.goto(`${base}/login?next=%2Fusers`)
     await admin.getByLabel('Username').fill('admin')
@@ -192,15 +192,21 @@ describe('login through the UI', () => {
     await admin.getByRole('button', { name: 'Add account' }).click()
     await admin.getByRole('rowheader', { name: 'nina' }).waitFor()
     expect(await admin.getByLabel('Role of nina').inputValue()).toBe('editor')
+    await admin.getByRole('button', { name: 'Reset password of nina' }).click()
+    await admin.getByLabel('New password (at least 8 characters)').fill('nina reset pass')
+    await admin.getByRole('button', { name: 'Set password', exact: true }).click()
+    await expect
+      .poll(() => admin.getByRole('status').textContent())
+      .toBe('Password of nina reset; their sessions ended.')
     await admin.close()
 
     const nina = await newPage()
     await nina.goto(`${base}/login`)
     await nina.getByLabel('Username').fill('nina')
-    await nina.getByLabel('Password').fill('nina first pass')
+    await nina.getByLabel('Password').fill('nina reset pass')
     await nina.getByRole('button', { name: 'Log in' }).click()
     await nina.getByRole('link', { name: 'Your account: nina' }).click()
-    await nina.getByLabel('Current password').fill('nina first pass')
+    await nina.getByLabel('Current password').fill('nina reset pass')
     await nina.getByLabel('New password (at least 8 characters)').fill('nina second pass')
     await nina.getByLabel('Repeat the new password').fill('nina second pass')
     await nina.getByRole('button', { name: 'Change password' }).click()

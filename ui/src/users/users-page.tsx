@@ -6,6 +6,7 @@ import { EmptyState } from '../components/empty-state.js'
 import { Page } from '../components/page.js'
 
 import { CreateUserForm } from './create-user-form.js'
+import { ResetPasswordForm } from './reset-password-form.js'
 import { ROLES, type UserRow } from './user-types.js'
 
 function lastLogin(at: string | null): string {
@@ -17,6 +18,7 @@ export function UsersPage() {
   const { account } = useAuth()
   const [users, setUsers] = useState<UserRow[] | null>(null)
   const [status, setStatus] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null)
+  const [resetting, setResetting] = useState<UserRow | null>(null)
 
   const load = useCallback(() => {
     api<{ items: UserRow[] }>('/api/v1/users').then(
@@ -40,20 +42,6 @@ export function UsersPage() {
       () => {
         setStatus({ kind: 'ok', text: done })
         load()
-      },
-      (error: unknown) => {
-        setStatus({ kind: 'error', text: error instanceof ApiError ? error.message : 'Failed.' })
-      },
-    )
-  }
-
-  const reset = (user: UserRow) => {
-    const password = window.prompt(`New password for ${user.username} (at least 8 characters)`)
-    if (password === null || password === '') return
-
-    api(`/api/v1/users/${user.id}/password`, { method: 'PUT', body: { password } }).then(
-      () => {
-        setStatus({ kind: 'ok', text: `Password of ${user.username} reset; their sessions ended.` })
       },
       (error: unknown) => {
         setStatus({ kind: 'error', text: error instanceof ApiError ? error.message : 'Failed.' })
@@ -136,7 +124,8 @@ export function UsersPage() {
                     type="button"
                     className="secondary"
                     onClick={() => {
-                      reset(user)
+                      setStatus(null)
+                      setResetting(user)
                     }}
                   >
                     Reset password<span className="visually-hidden"> of {user.username}</span>
@@ -146,6 +135,22 @@ export function UsersPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {resetting !== null && (
+        <ResetPasswordForm
+          key={resetting.id}
+          user={resetting}
+          onCancel={() => {
+            setResetting(null)
+          }}
+          onDone={() => {
+            setStatus({
+              kind: 'ok',
+              text: `Password of ${resetting.username} reset; their sessions ended.`,
+            })
+            setResetting(null)
+          }}
+        />
       )}
       <CreateUserForm
         onCreated={(user) => {
