@@ -163,3 +163,25 @@ export async function finishWork(
     return true
   })
 }
+
+/** Rows per outbox state, for the backlog gauge. */
+export async function countByState(database: Database): Promise<Record<string, number>> {
+  const rows = await database.db
+    .selectFrom('ticket_outbox')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('state')
+    .execute()
+
+  return Object.fromEntries(rows.map((row) => [row.state, row.n]))
+}
+
+/** Deletes done rows last touched before `before` (epoch ms); returns how many. */
+export async function pruneDone(database: Database, before: number): Promise<number> {
+  const result = await database.db
+    .deleteFrom('ticket_outbox')
+    .where('state', '=', 'done')
+    .where('updated_at', '<', before)
+    .executeTakeFirst()
+
+  return Number(result.numDeletedRows)
+}

@@ -4,12 +4,14 @@ import { hostname } from 'node:os'
 import type { Config, ServiceNowConfig } from '../config/config.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../observability/logger.js'
-import { counter } from '../observability/metrics.js'
+import { counter, gauge } from '../observability/metrics.js'
 
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffSettings } from './backoff.js'
 import {
   claimDueWork,
+  countByState,
   finishWork,
+  pruneDone,
   type ClaimedWork,
   type WorkOutcome,
 } from './outbox-repository.js'
@@ -38,6 +40,12 @@ const outcomes = counter('alims_ticket_work_total', 'Ticket outbox rows attempte
   'outcome',
 ])
 
+const backlog = gauge('alims_ticket_outbox_rows', 'Ticket outbox rows by state', ['state'])
+
+// Done rows are kept this long for the admin page, then deleted.
+const DONE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
+const HOUSEKEEPING_MS = 60_000
+
 /**
  * Sends the ticket outbox to ServiceNow: claims due rows with a lease, at most `concurrency`
  * at a time and one at a time per incident, and retries failures with capped exponential
@@ -58,6 +66,7 @@ export class TicketDrainer {
   readonly #leaseMs: number
   readonly #concurrency: number
   #pausedUntil = 0
+  #housekeptAt = 0
   #running = false
   #loop: Promise<void> | null = null
   #wake: (() => void) | null = null
@@ -115,6 +124,7 @@ export class TicketDrainer {
     while (this.#running) {
       let attempted = 0
       try {
+        await this.#housekeeping()
         attempted = await this.drainOnce()
       } catch (error) {
         this.#log.warn({ err: error }, 'ticket outbox unavailable, will retry')
@@ -122,6 +132,20 @@ export class TicketDrainer {
       if (attempted === 0) await this.#sleep(this.#pollMs)
     }
     this.#log.info({ workerId: this.workerId }, 'ticket drainer stopped')
+  }
+
+  /** Updates the backlog gauge and deletes old done rows, at most once a minute. */
+  async #housekeeping(): Promise<void> {
+    const now = this.#clock()
+    if (now - this.#housekeptAt < HOUSEKEEPING_MS) return
+
+    this.#housekeptAt = now
+    const pruned = await pruneDone(this.#database, now - DONE_RETENTION_MS)
+    if (pruned > 0) this.#log.debug({ pruned }, 'old ticket outbox rows deleted')
+    const counts = await countByState(this.#database)
+    for (const state of ['pending', 'sending', 'done', 'failed']) {
+      backlog.set({ state }, counts[state] ?? 0)
+    }
   }
 
   async #sleep(ms: number): Promise<void> {

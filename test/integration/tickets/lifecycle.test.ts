@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { loadConfig } from '../../../src/config/config.js'
 import { createLogger } from '../../../src/observability/logger.js'
+import { registry } from '../../../src/observability/metrics.js'
 import { enqueueTicketWork, ticketPolicy, ticketStoreHooks } from '../../../src/tickets/outbox.js'
 import { startTicketDrainer } from '../../../src/tickets/ticket-drainer.js'
 import { createTestDatabase, describeEachDialect } from '../../helpers/databases.js'
@@ -130,6 +131,32 @@ describeEachDialect('ticket lifecycle', (dialect) => {
       ['note', 'done', 2],
     ])
     expect((await h.incident(id)).ticket_noted_at).toBe(h.clock.now)
+  })
+
+  it('reports the backlog as a metric and deletes done rows after 30 days', async () => {
+    const old = await insertIncident(h.t.database.db)
+    const waiting = await insertIncident(h.t.database.db)
+    await h.enqueue(old, 'create')
+    await h.t.database.db
+      .updateTable('ticket_outbox')
+      .set({ state: 'done', updated_at: h.clock.now - 31 * 24 * HOUR })
+      .where('incident_id', '=', old)
+      .execute()
+    await h.enqueue(waiting, 'create')
+    h.fake.inject({ kind: 'data-policy' }, {})
+    const drainer = h.drainer({ pollMs: 10 })
+
+    drainer.start()
+    for (let i = 0; i < 200 && (await h.outbox(old)).length > 0; i += 1) {
+      await new Promise((done) => setTimeout(done, 10))
+    }
+    await drainer.stop()
+    const metrics = await registry.getSingleMetricAsString('alims_ticket_outbox_rows')
+
+    expect(await h.outbox(old)).toEqual([])
+    expect(await h.outbox(waiting)).toHaveLength(1)
+    expect(metrics).toContain('alims_ticket_outbox_rows{state="pending"} 1')
+    expect(metrics).toContain('alims_ticket_outbox_rows{state="done"} 0')
   })
 
   it('does not resolve tickets unless configured', async () => {
