@@ -47,6 +47,7 @@ describe('stripPrefix', () => {
     ],
     ['E0101 11:00:00.123456    1 reflector.go:42] watch failed', 'reflector.go:42] watch failed'],
     ['null values found', 'null values found'],
+    ['Got 5 retries', 'Got 5 retries'],
     ['ERROR', 'ERROR'],
   ])('strips %j to %j', (line, message) => {
     expect(stripPrefix(line)).toBe(message)

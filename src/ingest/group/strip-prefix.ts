@@ -1,6 +1,7 @@
 // Whole-line shapes whose head is not part of the message: a BSD syslog time and host, an
 // RFC 5424 header (its app name is kept), an access log's client, user and time.
-const BSD_SYSLOG = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S+ /
+const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec'
+const BSD_SYSLOG = new RegExp(`^(?:<\\d{1,3}>)?(?:${MONTHS}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ `)
 const RFC5424 =
   /^<\d{1,3}>\d{1,2} \S+ \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*")*\])+) ?/
 const ACCESS = /^\S+ \S+ \S+ \[[^\]]{1,64}\] (?=")/
@@ -13,7 +14,7 @@ const TOKEN = new RegExp(
     '\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?',
     '\\d{4}/\\d{2}/\\d{2}',
     '\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?',
-    '[A-Z][a-z]{2} [ \\d]\\d',
+    `(?:${MONTHS}) [ \\d]\\d`,
     '\\[[^\\]]{0,80}\\]',
     '(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|EMERG|ALERT|PANIC)(?![\\w])',
     '[IWEF]\\d{4}',
