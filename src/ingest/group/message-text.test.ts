@@ -77,6 +77,7 @@ describe('messageText', () => {
       messageText(raw('time=2026-01-01T11:00:00Z level=error msg="db \\"main\\" down" id=4')),
     ).toBe('db "main" down')
     expect(messageText(raw('level=warn msg=slow took=3s'))).toBe('slow')
+    expect(messageText(raw('upload failed message=quota'))).toBe('upload failed message=quota')
   })
 
   it('uses the first line of a multi-line record', () => {

@@ -15,6 +15,7 @@ const MESSAGE_KEYS = [
   'err',
 ]
 const LOGFMT_MESSAGE = /(?:^|\s)(?:msg|message)=("(?:[^"\\]|\\.)*"|\S+)/
+const LOGFMT_START = /^[A-Za-z_][\w.-]*=/
 const MAX_JSON_LINE = 64 * 1024
 
 function firstLine(text: string): string {
@@ -44,6 +45,9 @@ function fromJson(line: string): string | null {
 }
 
 function fromLogfmt(line: string): string | null {
+  // Only a line that is key=value pairs from its start is logfmt; prose may contain `message=`.
+  if (!LOGFMT_START.test(line)) return null
+
   const match = LOGFMT_MESSAGE.exec(line)
   const value = match?.[1]
   if (value === undefined) return null
