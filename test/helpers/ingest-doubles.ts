@@ -25,7 +25,7 @@ function eventOf(source: SourceSettings, lines: readonly Line[], now: number): L
     message: raw,
     service: 'test',
     format: 'plain',
-    fields: {},
+    fields: { partial: last.partial },
     raw,
   }
 }

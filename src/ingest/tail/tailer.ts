@@ -1,75 +1,31 @@
-import { open, stat } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { open } from 'node:fs/promises'
 
-import picomatch from 'picomatch'
-import { glob } from 'tinyglobby'
-
-import type { Logger } from '../../observability/logger.js'
-import type { BatchSink, Checkpoint } from '../checkpoint.js'
+import type { Checkpoint } from '../checkpoint.js'
 import type { LogEvent } from '../event.js'
-import type { AssemblerFactory, SourceSettings } from '../line.js'
 
 import { DirWatcher } from './dir-watcher.js'
-import { inodeKey } from './file-identity.js'
+import { globFiles, statAll, watchedDirs, type Seen } from './glob-scan.js'
 import { ingestMetrics } from './ingest-metrics.js'
 import { indexCheckpoints, resumePoint, type CheckpointIndex } from './resume-point.js'
 import { SourceReader } from './source-reader.js'
+import { tailerSettings, type TailerOptions, type TailerSettings } from './tailer-options.js'
 import { TrackedFile } from './tracked-file.js'
 
-export interface TailerOptions {
-  /** Globs of files to follow; relative ones resolve against `cwd`. */
-  globs: readonly string[]
-  cwd?: string
-  assemblers: AssemblerFactory
-  /** Receives batches of events and checkpoints; reading waits while it works (backpressure). */
-  sink: BatchSink<LogEvent>
-  log: Logger
-  /** Stored checkpoints: a file that has one resumes exactly there. */
-  checkpoints?: readonly Checkpoint[]
-  settings?: (path: string) => SourceSettings
-  /** Where files found at start-up without a checkpoint are read from (later files: start). */
-  startAt?: 'start' | 'end'
-  maxLineBytes?: number
-  /** Idle ms before a line without newline is handed on as partial (default 5000). */
-  partialAfterMs?: number
-  /** Ms between stat sweeps of known files (default 250). */
-  pollMs?: number
-  /** Ms between glob rescans for new files (default 1000). */
-  rescanMs?: number
-  /** Handles kept open at most, besides renamed or deleted files being drained (default 256). */
-  maxOpenFiles?: number
-  /** Bytes per read call (default 256 KiB). */
-  chunkBytes?: number
-  /** Bytes read from one file before the others get a turn (default 4 MiB). */
-  turnBytes?: number
-  /** Events after which a batch is handed to the sink (default 1000; it may hold one read's more). */
-  batchEvents?: number
-  /** Ms a renamed or deleted file stays open after it stopped growing (default 30000). */
-  drainGraceMs?: number
-  /** First wait in ms after a failed batch; doubles up to 30 s (default 1000). */
-  retryMs?: number
-}
+export type { TailerOptions } from './tailer-options.js'
 
-type Settings = Required<Omit<TailerOptions, 'checkpoints' | 'settings' | 'cwd'>> & {
-  cwd: string
-  settings: (path: string) => SourceSettings
-}
-
-interface Seen {
-  path: string
-  size: number
-}
+/** Checkpoints of files no longer followed that the tailer keeps in memory. */
+const REMEMBERED_CHECKPOINTS = 10_000
 
 /**
  * Follows the files matching a set of globs: new files within a rescan (1 s), appended lines
  * within a poll (250 ms) or at once on an fs event. Files are known by device, inode and head
  * hash, so renames, copytruncate, truncation, deletion, re-creation, symlinks and rotated
- * siblings are told apart (docs/decisions/ on tailing). Lines go through the splitter and the
+ * siblings are told apart (docs/decisions/004-tailing-files.md). Lines go through the splitter and the
  * file's assembler; events and checkpoints are handed to the sink in batches, and reading
  * waits for each batch to be stored. A checkpoint never passes bytes not handed on.
  */
 export class Tailer {
-  readonly #o: Settings
+  readonly #o: TailerSettings
   readonly #files = new Map<string, TrackedFile>()
   readonly #committed = new Map<string, Checkpoint>()
   readonly #watcher: DirWatcher
@@ -87,22 +43,7 @@ export class Tailer {
   #waiters: (() => void)[] = []
 
   constructor(options: TailerOptions) {
-    this.#o = {
-      cwd: options.cwd ?? process.cwd(),
-      settings: options.settings ?? ((path) => ({ path })),
-      startAt: 'start',
-      maxLineBytes: 1024 * 1024,
-      partialAfterMs: 5000,
-      pollMs: 250,
-      rescanMs: 1000,
-      maxOpenFiles: 256,
-      chunkBytes: 256 * 1024,
-      turnBytes: 4 * 1024 * 1024,
-      batchEvents: 1000,
-      drainGraceMs: 30_000,
-      retryMs: 1000,
-      ...stripUndefined(options),
-    } as Settings
+    this.#o = tailerSettings(options)
     // Kept oldest first (stored checkpoints come newest first) so that the index lists the
     // newest checkpoint of an inode first.
     for (const checkpoint of [...(options.checkpoints ?? [])].reverse()) {
@@ -247,14 +188,8 @@ export class Tailer {
   async #scan(now: number): Promise<Map<string, Seen>> {
     this.#rescanDue = false
     this.#lastScan = now
-    const paths = await glob([...this.#o.globs], {
-      cwd: this.#o.cwd,
-      absolute: true,
-      onlyFiles: true,
-      followSymbolicLinks: true,
-    })
-    paths.sort()
-    const seen = await statAll(paths, this.#files)
+    const paths = await globFiles(this.#o.globs, this.#o.cwd)
+    const seen = await statAll(paths, (inode) => this.#files.get(inode)?.path)
 
     for (const file of this.#files.values()) {
       const at = seen.get(file.inode)
@@ -443,6 +378,7 @@ export class Tailer {
       this.#committed.delete(checkpoint.identity)
       this.#committed.set(checkpoint.identity, { ...checkpoint, previousIdentity: undefined })
     }
+    this.#forgetOldest()
     this.#index = null
     for (const file of this.#files.values()) {
       file.retired = []
@@ -450,6 +386,25 @@ export class Tailer {
       file.reader.dirty = false
       file.storedIdentity = file.reader.key
       file.reader.previousIdentity = null
+    }
+  }
+
+  /**
+   * Keeps the remembered checkpoints of files no longer followed (drained rotations) to the
+   * newest REMEMBERED_CHECKPOINTS, so that a worker running for months does not grow with every
+   * rotation. A forgotten file that a glob matches again is found by its stored row at restart.
+   */
+  #forgetOldest(): void {
+    let excess = this.#committed.size - this.#files.size - REMEMBERED_CHECKPOINTS
+    if (excess <= 0) return
+
+    const followed = new Set([...this.#files.values()].map((f) => f.reader.key))
+    for (const identity of this.#committed.keys()) {
+      if (excess <= 0) break
+      if (followed.has(identity)) continue
+
+      this.#committed.delete(identity)
+      excess -= 1
     }
   }
 
@@ -464,44 +419,7 @@ export class Tailer {
   }
 
   #watchDirs(): void {
-    const dirs = new Set<string>()
-    for (const pattern of this.#o.globs) {
-      const scan = picomatch.scan(pattern)
-      const base = scan.isGlob ? scan.base : dirname(scan.base)
-      dirs.add(resolve(this.#o.cwd, base === '' ? '.' : base))
-    }
-    for (const file of this.#files.values()) {
-      if (!file.detached) dirs.add(dirname(file.path))
-    }
-    this.#watcher.set(dirs)
+    const followed = [...this.#files.values()].filter((f) => !f.detached).map((f) => f.path)
+    this.#watcher.set(watchedDirs(this.#o.globs, this.#o.cwd, followed))
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
-}
-
-/** Stats paths (following symlinks) and keys them by `device:inode`, first path winning. */
-async function statAll(
-  paths: readonly string[],
-  prefer?: Map<string, TrackedFile>,
-): Promise<Map<string, Seen>> {
-  const seen = new Map<string, Seen>()
-  for (let i = 0; i < paths.length; i += 64) {
-    const slice = paths.slice(i, i + 64)
-    const stats = await Promise.all(slice.map((p) => stat(p, { bigint: true }).catch(() => null)))
-    for (const [j, st] of stats.entries()) {
-      const path = slice[j]
-      if (st === null || path === undefined || !st.isFile()) continue
-
-      const inode = inodeKey(st.dev, st.ino)
-      const known = seen.get(inode)
-      // A symlink and its target, or two globs, name one file: keep the path already followed.
-      if (known !== undefined && prefer?.get(inode)?.path !== path) continue
-
-      seen.set(inode, { path, size: Number(st.size) })
-    }
-  }
-
-  return seen
 }
