@@ -135,6 +135,30 @@ describe('LineAssembler', () => {
     expect(out[0]?.end).toBe(all[all.length - 1]?.end)
   })
 
+  it('completes a line handed on as partial with its rest instead of starting an event', () => {
+    const assembler = createAssembler({ path: 'a.log' })
+    const out: LogEvent[] = []
+    const start = {
+      text: '2024-12-03 13:58:26 ERROR [main] c.a.Job - half',
+      offset: 0,
+      end: 47,
+      number: 1,
+      truncated: false,
+      partial: true,
+    }
+    assembler.push(start, out)
+    assembler.push(
+      { ...start, text: ' and the rest', offset: 47, end: 61, partial: false, continuation: true },
+      out,
+    )
+    assembler.flush(out, true)
+
+    expect(out).toHaveLength(1)
+    expect(out[0]?.raw).toBe(`${start.text} and the rest`)
+    expect(out[0]?.message).toBe('half and the rest')
+    expect(out[0]?.end).toBe(61)
+  })
+
   it('marks an event whose line the splitter cut as truncated', () => {
     const assembler = createAssembler({ path: 'a.log' })
     const out: LogEvent[] = []

@@ -94,6 +94,12 @@ export class LineAssembler implements EventAssembler {
     }
 
     const text = line.text
+    if (line.continuation === true && this.#first !== null) {
+      this.#resume(line)
+
+      return
+    }
+
     const code = text.charCodeAt(0)
     const indented = code === 32 || code === 9 || text.length === 0
     if (indented && this.#first !== null) {
@@ -190,6 +196,26 @@ export class LineAssembler implements EventAssembler {
 
     more.push(line.text)
     this.#chars += line.text.length + 1
+  }
+
+  // The rest of a line whose start was handed on as partial: it completes the held event's
+  // last line instead of starting a line of its own.
+  #resume(line: Line): void {
+    const first = this.#first
+    if (first === null) return
+
+    const more = this.#more
+    const last = more === null ? -1 : more.length - 1
+    if (more !== null && last >= 0) more[last] = `${more[last] ?? ''}${line.text}`
+    else
+      this.#first = {
+        ...first,
+        text: first.text + line.text,
+        truncated: first.truncated || line.truncated,
+      }
+    this.#chars += line.text.length
+    this.#end = line.end
+    if (line.truncated) this.#truncated = true
   }
 
   #emit(out: LogEvent[]): void {
