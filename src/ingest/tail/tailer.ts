@@ -13,6 +13,14 @@ import { TrackedFile } from './tracked-file.js'
 
 export type { TailerOptions } from './tailer-options.js'
 
+/** The sink failed to store a batch: everything read since the last stored batch is read again. */
+class SinkFailure extends Error {
+  constructor(cause: unknown) {
+    super('batch not stored', { cause })
+    this.name = 'SinkFailure'
+  }
+}
+
 /** Checkpoints of files no longer followed that the tailer keeps in memory. */
 const REMEMBERED_CHECKPOINTS = 10_000
 
@@ -312,6 +320,9 @@ export class Tailer {
 
       return outcome
     } catch (err) {
+      // A batch the store refused is not the file's fault: the sweep fails and rewinds.
+      if (err instanceof SinkFailure) throw err
+
       ingestMetrics.readErrors.inc()
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO'
       this.#o.log.warn({ file: file.path, offset: file.reader.readOffset, err }, 'file read failed')
@@ -371,7 +382,11 @@ export class Tailer {
     // Emptied in place: a file being read keeps appending to this same array.
     const events = this.#events.splice(0)
     this.#orphans = []
-    await this.#o.sink.commit({ events, checkpoints })
+    try {
+      await this.#o.sink.commit({ events, checkpoints })
+    } catch (err) {
+      throw new SinkFailure(err)
+    }
     for (const checkpoint of checkpoints) {
       if (checkpoint.previousIdentity !== undefined)
         this.#committed.delete(checkpoint.previousIdentity)

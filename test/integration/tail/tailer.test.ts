@@ -282,6 +282,16 @@ describe('Tailer', () => {
     ).toBe(true)
   })
 
+  it('reads again from the stored checkpoint when a batch fails in the middle of a file', async () => {
+    const app = fx.path('app.log')
+    writeFileSync(app, Array.from({ length: 40 }, (_, i) => `l${i}`).join('\n') + '\n')
+    fx.sink.failures = 2
+    fx.start({ retryMs: 10, batchEvents: 3, chunkBytes: 8 })
+    await waitFor(count(40))
+
+    expect(fx.sink.texts()).toEqual(Array.from({ length: 40 }, (_, i) => `l${i}`))
+  })
+
   it('follows more files than it keeps open', async () => {
     for (let i = 0; i < 30; i++) writeFileSync(fx.path(`f${i}.log`), `file ${i} line 1\n`)
     fx.start({ maxOpenFiles: 4 })
