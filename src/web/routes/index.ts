@@ -3,10 +3,13 @@ import type { RouteModule, WebApp, WebDeps } from '../web-deps.js'
 import { alertRoutes } from './alerts.js'
 import { auditRoutes } from './audit.js'
 import { healthRoutes } from './health.js'
+import { incidentOccurrencesRoutes } from './incident-occurrences.js'
 import { incidentsRoutes } from './incidents.js'
 import { liveRoutes } from './live.js'
 import { meRoutes } from './me.js'
+import { searchesRoutes } from './searches.js'
 import { sessionRoutes } from './session.js'
+import { sourcesRoutes } from './sources.js'
 import { ticketsRoutes } from './tickets.js'
 import { tokensRoutes } from './tokens.js'
 import { usersRoutes } from './users.js'
@@ -31,6 +34,9 @@ const ROUTES: readonly RouteModule[] = [
   auditRoutes,
   ticketsRoutes,
   incidentsRoutes,
+  incidentOccurrencesRoutes,
+  searchesRoutes,
+  sourcesRoutes,
   liveRoutes,
   alertRoutes,
 ]
