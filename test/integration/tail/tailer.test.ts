@@ -13,6 +13,7 @@ import {
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
+import { registry } from '../../../src/observability/metrics.js'
 import { joiningAssemblers, waitFor } from '../../helpers/ingest-doubles.js'
 
 import { TailFixture } from './tail-fixture.js'
@@ -28,6 +29,12 @@ afterEach(async () => {
 })
 
 const count = (n: number) => () => fx.sink.events.length >= n
+
+async function skippedCount(reason: string): Promise<number> {
+  const metric = await registry.getSingleMetric('alims_lines_skipped_total')?.get()
+
+  return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0
+}
 
 describe('Tailer', () => {
   it('reads existing files from the start, then appended lines and new files', async () => {
@@ -117,6 +124,26 @@ describe('Tailer', () => {
     await tailer.settled()
     const current = tailer.sources().find((s) => s.path === app)
     expect(current?.offset).toBe(6)
+  })
+
+  it('skips the NUL hole a writer without O_APPEND leaves after copytruncate', async () => {
+    const app = fx.path('app.log')
+    const writer = openSync(app, 'w')
+    writeSync(writer, 'line one\nline two\n')
+    const tailer = fx.start()
+    await waitFor(count(2))
+
+    copyFileSync(app, fx.path('app.log.1'))
+    truncateSync(app, 0)
+    // The writer's own position is still 18: the file gets a hole of 18 NUL bytes.
+    writeSync(writer, 'line three\n')
+    closeSync(writer)
+    await waitFor(count(3))
+    await tailer.settled()
+
+    expect(fx.sink.texts(app)).toEqual(['line one', 'line two', 'line three'])
+    expect(fx.sink.events[2]).toMatchObject({ offset: 18, end: 29, line: 1 })
+    expect(tailer.sources().find((s) => s.path === app)?.skipped).toMatchObject({ nul_bytes: 18 })
   })
 
   it('counts and logs the bytes lost when a file is truncated before it was read', async () => {
@@ -315,6 +342,7 @@ describe('Tailer', () => {
         Buffer.from(`\n${secret}${'x'.repeat(3000)}\n`),
       ]),
     )
+    const before = await skippedCount('truncated_line')
     fx.start({ maxLineBytes: 1024 })
     await waitFor(count(2))
 
@@ -329,6 +357,7 @@ describe('Tailer', () => {
       offset: 20,
       length: 3017,
     })
+    expect(await skippedCount('truncated_line')).toBe(before + 1)
     expect(fx.logLines.join('\n')).not.toContain('hunter2')
   })
 })
