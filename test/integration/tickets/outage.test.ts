@@ -61,5 +61,5 @@ describeEachDialect('a ServiceNow outage', (dialect) => {
     }
     const outbox = await h.outbox()
     expect(outbox.every((row) => row.state === 'done')).toBe(true)
-  })
+  }, 300_000)
 })
