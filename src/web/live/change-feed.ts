@@ -45,7 +45,8 @@ export class ChangeFeed {
   constructor(options: ChangeFeedOptions) {
     const postgres = options.database.dialect === 'postgres'
     this.#options = {
-      pollMs: postgres ? 1000 : 200,
+      // The SQLite poll is one indexed range read; 50 ms keeps append-to-browser latency low.
+      pollMs: postgres ? 1000 : 50,
       retentionMs: 24 * 60 * 60 * 1000,
       ...options,
     }
