@@ -2,6 +2,12 @@ import { sql, type Kysely } from 'kysely'
 
 import type { DialectName } from '../dialect.js'
 import type { DialectMigration } from './migration.js'
+import {
+  createStatsTables,
+  createStatsTriggers,
+  dropStatsTriggers,
+  rebuildStats,
+} from './003-stats-rollups.js'
 
 /*
  * The search document of an incident: title, message, template and the raw text of its three
@@ -107,6 +113,7 @@ async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
 
 /** Removes the triggers that keep the search index in sync (bulk loads rebuild it afterwards). */
 export async function dropSearchTriggers(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  await dropStatsTriggers(db, dialect)
   if (dialect === 'sqlite') {
     for (const name of SQLITE_TRIGGERS) await sql.raw(`drop trigger if exists ${name}`).execute(db)
 
@@ -122,10 +129,12 @@ export async function createSearchTriggers(
   dialect: DialectName,
 ): Promise<void> {
   await (dialect === 'sqlite' ? createSqliteTriggers(db) : createPostgresTriggers(db))
+  await createStatsTriggers(db, dialect)
 }
 
 /** Rebuilds every search document from the incidents and samples (after a bulk load). */
 export async function rebuildSearchIndex(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  await rebuildStats(db)
   if (dialect === 'sqlite') {
     await sql`delete from incident_fts`.execute(db)
     await sql
@@ -148,7 +157,7 @@ export async function rebuildSearchIndex(db: Kysely<unknown>, dialect: DialectNa
 
 /**
  * Full-text search: an FTS5 trigram index (SQLite) or a pg_trgm GIN index (PostgreSQL) over each
- * incident's search document, kept in sync by triggers; plus indexes for the search sort orders.
+ * incident's search document, kept in sync by triggers; rollups for the dashboard; sort indexes.
  */
 export const search: DialectMigration = {
   async up(db: Kysely<unknown>, dialect) {
@@ -167,6 +176,7 @@ export const search: DialectMigration = {
         )
       }
     }
+    await createStatsTables(db, dialect)
     await rebuildSearchIndex(db, dialect)
     await createSearchTriggers(db, dialect)
 

@@ -5,7 +5,7 @@ import type { DialectName } from '../../db/dialect.js'
 import type { FieldNode, QueryNode } from './ast.js'
 import { fieldPredicate, type FieldValue, type FilterField } from './field-predicate.js'
 import { queryError } from './query-error.js'
-import { textMatch } from './text-sql.js'
+import { textMatch, type TextMode } from './text-sql.js'
 import { parseDuration, parseTime } from './time-value.js'
 
 /** Bounds of a time window in epoch ms; null means open on that side. */
@@ -78,15 +78,17 @@ function applyTime(node: FieldNode, window: TimeWindow, now: number): void {
 
 class Compiler {
   readonly #dialect: DialectName
+  readonly #mode: TextMode
 
-  constructor(dialect: DialectName) {
+  constructor(dialect: DialectName, mode: TextMode) {
     this.#dialect = dialect
+    this.#mode = mode
   }
 
   compile(node: QueryNode): RawBuilder<SqlBool> {
     switch (node.kind) {
       case 'text':
-        return textMatch(this.#dialect, node.value)
+        return textMatch(this.#dialect, node.value, this.#mode)
       case 'field':
         return this.#field(node)
       case 'not':
@@ -129,11 +131,13 @@ class Compiler {
 /**
  * Compiles a parsed query for `dialect`. Time qualifiers (`since:`, `from:`, `to:`) must sit
  * at the top level of the query and combine into one window, resolved against `now` (epoch ms).
+ * `mode` chooses how text terms are evaluated (see TextMode).
  */
 export function compileQuery(
   node: QueryNode | null,
   dialect: DialectName,
   now: number,
+  mode: TextMode = 'index',
 ): CompiledQuery {
   const window: TimeWindow = { from: null, to: null }
   if (node === null) return { filter: null, window }
@@ -150,7 +154,7 @@ export function compileQuery(
   }
 
   const rest = top.filter((child) => !isTime(child))
-  const compiler = new Compiler(dialect)
+  const compiler = new Compiler(dialect, mode)
   const parts = rest.map((child) => compiler.compile(child))
   const filter = parts.length === 0 ? null : sql<SqlBool>`${sql.join(parts, sql` and `)}`
 

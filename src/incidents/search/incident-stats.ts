@@ -9,9 +9,13 @@ import { intersectWindow, optionError, type TimeOption } from './search-options.
 import { parseDuration } from './time-value.js'
 
 const MINUTE = 60_000
+const HOUR = 3_600_000
 const DAY = 86_400_000
-/** Bucket sizes picked automatically, smallest first. */
-const AUTO_BUCKETS = [1, 5, 15, 30, 60, 180, 360, 720, 1440, 10_080].map((m) => m * MINUTE)
+/** Windows up to this long are counted per minute; longer ones per whole hour (the rollup). */
+const MINUTE_WINDOW = 6 * HOUR
+/** Bucket sizes picked automatically, smallest first: per-minute ones, then whole hours. */
+const AUTO_MINUTE_BUCKETS = [1, 5, 15, 30, 60].map((m) => m * MINUTE)
+const AUTO_HOUR_BUCKETS = [1, 3, 6, 12, 24, 168].map((h) => h * HOUR)
 const AUTO_TARGET = 120
 const MAX_BUCKETS = 2000
 const MAX_WINDOW = 400 * DAY
@@ -20,7 +24,11 @@ export interface StatsOptions {
   /** Window start (default: 24 hours before `to`) and end (default: now). */
   from?: TimeOption
   to?: TimeOption
-  /** Bucket size: milliseconds or a duration (`5m`, `1h`); a multiple of a minute. Default: about 120 buckets. */
+  /**
+   * Bucket size: milliseconds or a duration (`5m`, `1h`); a multiple of a minute. Default: at
+   * most 120 buckets, whole hours for windows over 6 hours. Whole-hour buckets read the hourly
+   * rollup and count the whole first hour.
+   */
   bucket?: number | string | null
 }
 
@@ -42,7 +50,9 @@ export interface IncidentStats {
   /** All incidents per status, and the open ones per severity (the dashboard's cards). */
   byStatus: Record<IncidentStatus, number>
   openBySeverity: SeverityCounts
-  topServices: { service: string; count: number; incidents: number }[]
+  /** Occurrences in the window per service, most first (ten). */
+  topServices: { service: string; count: number }[]
+  /** Incidents seen in the window with the highest total count (ten). */
   topIncidents: {
     id: number
     title: string
@@ -55,7 +65,9 @@ export interface IncidentStats {
 
 function bucketSize(option: StatsOptions['bucket'], span: number): number {
   if (option === null || option === undefined || option === '') {
-    return AUTO_BUCKETS.find((b) => span / b <= AUTO_TARGET) ?? (AUTO_BUCKETS.at(-1) as number)
+    const sizes = span <= MINUTE_WINDOW ? AUTO_MINUTE_BUCKETS : AUTO_HOUR_BUCKETS
+
+    return sizes.find((b) => span / b <= AUTO_TARGET) ?? (sizes.at(-1) as number)
   }
   const ms =
     typeof option === 'number'
@@ -95,29 +107,45 @@ export async function incidentStats(
   const first = Math.floor(from / MINUTE) * MINUTE
   const db = database.db
 
-  // `%` rather than `/`: SQLite receives bound numbers as reals, and its `%` works on integers.
-  const series = await sql<{ start: number; severity: Severity; n: number }>`
-    select m.minute - m.minute % ${bucket} as start, i.severity as severity, sum(m.count) as n
-    from incident_minutes m join incidents i on i.id = m.incident_id
-    where m.minute >= ${first} and m.minute <= ${to}
-    group by 1, 2`.execute(db)
-  const services = await sql<{ service: string; n: number; k: number }>`
-    select i.service as service, sum(m.count) as n, count(distinct m.incident_id) as k
-    from incident_minutes m join incidents i on i.id = m.incident_id
-    where m.minute >= ${first} and m.minute <= ${to}
-    group by i.service order by n desc, i.service limit 10`.execute(db)
-  const top = await sql<IncidentStats['topIncidents'][number]>`
-    select i.id as id, i.title as title, i.severity as severity, i.status as status,
-      i.service as service, t.n as count
-    from (select m.incident_id as incident_id, sum(m.count) as n from incident_minutes m
-      where m.minute >= ${first} and m.minute <= ${to}
-      group by m.incident_id order by n desc, m.incident_id limit 10) t
-    join incidents i on i.id = t.incident_id order by t.n desc, i.id`.execute(db)
-  const totals = await db
+  const hourly = bucket % HOUR === 0
+  const series = hourly
+    ? await sql<{ start: number; severity: Severity; n: number }>`
+        select s.hour - s.hour % ${bucket} as start, s.severity as severity, sum(s.count) as n
+        from incident_stats_hours s where s.hour >= ${first - (first % HOUR)} and s.hour <= ${to}
+        group by 1, 2`.execute(db)
+    : // `%` rather than `/`: SQLite receives bound numbers as reals, and its `%` works on integers.
+      await sql<{ start: number; severity: Severity; n: number }>`
+        select m.minute - m.minute % ${bucket} as start, i.severity as severity, sum(m.count) as n
+        from incident_minutes m join incidents i on i.id = m.incident_id
+        where m.minute >= ${first} and m.minute <= ${to}
+        group by 1, 2`.execute(db)
+  const services = hourly
+    ? await sql<{ service: string; n: number }>`
+        select s.service as service, sum(s.count) as n from incident_stats_hours s
+        where s.hour >= ${first - (first % HOUR)} and s.hour <= ${to}
+        group by s.service order by n desc, s.service limit 10`.execute(db)
+    : await sql<{ service: string; n: number }>`
+        select i.service as service, sum(m.count) as n
+        from incident_minutes m join incidents i on i.id = m.incident_id
+        where m.minute >= ${first} and m.minute <= ${to}
+        group by i.service order by n desc, i.service limit 10`.execute(db)
+  const top = await db
     .selectFrom('incidents')
-    .select(['severity', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy(['severity', 'status'])
+    .select(['id', 'title', 'severity', 'status', 'service', 'count'])
+    .where('last_seen_at', '>=', from)
+    .where('first_seen_at', '<=', to)
+    .orderBy('count', 'desc')
+    .orderBy('id', 'desc')
+    .limit(10)
     .execute()
+  // Kept by triggers (migration 003), so the dashboard never counts the whole table.
+  const totals = (
+    await sql<{
+      severity: Severity
+      status: IncidentStatus
+      n: number
+    }>`select severity, status, n from incident_status_counts`.execute(db)
+  ).rows
 
   const buckets = new Map<number, StatsBucket>()
   for (let t = Math.floor(from / bucket) * bucket; t <= to; t += bucket) {
@@ -146,11 +174,7 @@ export async function incidentStats(
     occurrences,
     byStatus,
     openBySeverity,
-    topServices: services.rows.map((r) => ({
-      service: r.service,
-      count: r.n,
-      incidents: r.k,
-    })),
-    topIncidents: top.rows.map((r) => ({ ...r, id: r.id, count: r.count })),
+    topServices: services.rows.map((r) => ({ service: r.service, count: r.n })),
+    topIncidents: top,
   }
 }

@@ -2,7 +2,6 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely'
 
 import type { Database } from '../../db/database.js'
 import { toIncidentJson, type IncidentJson, type IncidentRow } from '../incident-json.js'
-import { severityRank } from '../severity.js'
 
 import { compileQuery } from './compile-query.js'
 import { decodeCursor, encodeCursor, searchDigest } from './cursor.js'
@@ -16,9 +15,11 @@ import {
   parseOrder,
   parseSort,
   type ListOption,
-  type SearchSort,
+  type SortOrder,
   type TimeOption,
 } from './search-options.js'
+import type { TextMode } from './text-sql.js'
+import { sortColumns, sortKeys } from './sort-keys.js'
 import { windowPredicate } from './window-sql.js'
 
 /** What a search asks for; every field is optional and validated (bad values are 400s). */
@@ -45,39 +46,6 @@ export interface SearchPage {
   next: string | null
 }
 
-const RANK = sql<number>`(case incidents.severity when 'HIGH' then 3 when 'MEDIUM' then 2 else 1 end)`
-
-/** The sort key expressions of each order; the id always breaks ties. */
-function sortColumns(sort: SearchSort): RawBuilder<unknown>[] {
-  switch (sort) {
-    case 'activity':
-      return [sql.ref('incidents.activity_at'), sql.ref('incidents.id')]
-    case 'lastSeen':
-      return [sql.ref('incidents.last_seen_at'), sql.ref('incidents.id')]
-    case 'firstSeen':
-      return [sql.ref('incidents.first_seen_at'), sql.ref('incidents.id')]
-    case 'count':
-      return [sql.ref('incidents.count'), sql.ref('incidents.id')]
-    case 'severity':
-      return [RANK, sql.ref('incidents.activity_at'), sql.ref('incidents.id')]
-  }
-}
-
-function sortKeys(sort: SearchSort, row: IncidentRow): number[] {
-  switch (sort) {
-    case 'activity':
-      return [row.activity_at, row.id]
-    case 'lastSeen':
-      return [row.last_seen_at, row.id]
-    case 'firstSeen':
-      return [row.first_seen_at, row.id]
-    case 'count':
-      return [row.count, row.id]
-    case 'severity':
-      return [severityRank(row.severity), row.activity_at, row.id]
-  }
-}
-
 function optionFilters(
   dialect: Database['dialect'],
   options: SearchOptions,
@@ -94,6 +62,46 @@ function optionFilters(
   }
 
   return filters
+}
+
+interface FindPlan {
+  columns: RawBuilder<unknown>[]
+  order: SortOrder
+  keyset: RawBuilder<SqlBool> | null
+  limit: number
+  filtersFor(mode: TextMode): RawBuilder<SqlBool>[]
+}
+
+/** How many rows of the sort order a probe examines before the index-driven query takes over. */
+function probeSize(limit: number): number {
+  return Math.min(10_000, Math.max(2000, limit * 10))
+}
+
+/**
+ * Finds the next rows in two steps. The probe filters a short prefix of the sort order (an
+ * index walk), checking text per row: common terms and filters finish here. When the prefix
+ * holds too few matches, the index-driven query (full-text candidates, field indexes) decides.
+ */
+async function findRows(database: Database, plan: FindPlan): Promise<IncidentRow[]> {
+  const { columns, order, keyset, limit } = plan
+  const rowFilters = plan.filtersFor('row')
+  if (rowFilters.length > 0) {
+    let prefix = database.db.selectFrom('incidents').selectAll('incidents')
+    if (keyset !== null) prefix = prefix.where(keyset)
+    for (const column of columns) prefix = prefix.orderBy(column, order)
+    let probe = database.db.selectFrom(prefix.limit(probeSize(limit)).as('incidents')).selectAll()
+    for (const filter of rowFilters) probe = probe.where(filter)
+    for (const column of columns) probe = probe.orderBy(column, order)
+    const found = await probe.limit(limit).execute()
+    if (found.length === limit) return found
+  }
+
+  let query = database.db.selectFrom('incidents').selectAll('incidents')
+  if (keyset !== null) query = query.where(keyset)
+  for (const filter of plan.filtersFor('index')) query = query.where(filter)
+  for (const column of columns) query = query.orderBy(column, order)
+
+  return query.limit(limit).execute()
 }
 
 /**
@@ -127,23 +135,24 @@ export async function searchIncidents(
       : decodeCursor(options.cursor, digest, columns.length)
   const at = after?.now ?? now
 
-  const compiled = compileQuery(parseQuery(q), database.dialect, at)
-  const window = intersectWindow(compiled.window, options.from, options.to, at)
-  const filters = [
-    compiled.filter,
-    windowPredicate(window),
-    ...optionFilters(database.dialect, options),
-  ]
-  if (after !== null) {
-    const cmp = sql.raw(order === 'desc' ? '<' : '>')
-    filters.push(sql<SqlBool>`(${sql.join(columns)}) ${cmp} (${sql.join(after.keys)})`)
+  const tree = parseQuery(q)
+  const filtersFor = (mode: TextMode): RawBuilder<SqlBool>[] => {
+    const compiled = compileQuery(tree, database.dialect, at, mode)
+    const window = intersectWindow(compiled.window, options.from, options.to, at)
+    const list = [
+      compiled.filter,
+      windowPredicate(window),
+      ...optionFilters(database.dialect, options),
+    ]
+
+    return list.filter((f): f is RawBuilder<SqlBool> => f !== null)
   }
+  const keyset =
+    after === null
+      ? null
+      : sql<SqlBool>`(${sql.join(columns)}) ${sql.raw(order === 'desc' ? '<' : '>')} (${sql.join(after.keys)})`
 
-  let query = database.db.selectFrom('incidents').selectAll('incidents')
-  for (const filter of filters) if (filter !== null) query = query.where(filter)
-  for (const column of columns) query = query.orderBy(column, order)
-  const rows = await query.limit(limit + 1).execute()
-
+  const rows = await findRows(database, { columns, order, keyset, limit: limit + 1, filtersFor })
   const page = rows.slice(0, limit)
   const last = page.at(-1)
   const next =

@@ -38,22 +38,38 @@ function ftsQuery(grams: readonly string[]): string {
 }
 
 /**
- * True for incidents whose indexed text (title, message, template, samples) contains `needle`
- * as a substring, ASCII case-insensitively. The needle is always a bound parameter.
+ * How a text term is evaluated: `row` checks each candidate row by id (cheap when the rows come
+ * from a short prefix of the sort order); `index` lets the full-text index find the candidates.
  */
-export function textMatch(dialect: DialectName, needle: string): RawBuilder<SqlBool> {
+export type TextMode = 'row' | 'index'
+
+function rowCheck(dialect: DialectName, pattern: string): RawBuilder<SqlBool> {
+  return dialect === 'sqlite'
+    ? sql<SqlBool>`exists (select 1 from incident_fts where incident_fts.rowid = incidents.id and incident_fts.doc like ${pattern} escape '\\')`
+    : sql<SqlBool>`exists (select 1 from incident_search s where s.incident_id = incidents.id and s.doc like ${pattern} escape '\\')`
+}
+
+/**
+ * True for incidents whose indexed text (title, message, template, samples) contains `needle`
+ * as a substring, ASCII case-insensitively. The needle is always a bound parameter; the index
+ * only narrows the candidates and `LIKE` decides.
+ */
+export function textMatch(
+  dialect: DialectName,
+  needle: string,
+  mode: TextMode,
+): RawBuilder<SqlBool> {
   const folded = foldAscii(needle)
   const pattern = likePattern(folded)
+  if (mode === 'row') return rowCheck(dialect, pattern)
   if (dialect === 'postgres') {
     return sql<SqlBool>`incidents.id in (select s.incident_id from incident_search s where s.doc like ${pattern} escape '\\')`
   }
 
   const grams = trigrams(folded)
-  if (grams.length === 0) {
-    return sql<SqlBool>`incidents.id in (select incident_fts.rowid from incident_fts where incident_fts.doc like ${pattern} escape '\\')`
-  }
+  if (grams.length === 0) return rowCheck(dialect, pattern)
 
-  return sql<SqlBool>`incidents.id in (select incident_fts.rowid from incident_fts where incident_fts match ${ftsQuery(grams)} and incident_fts.doc like ${pattern} escape '\\')`
+  return sql<SqlBool>`(incidents.id in (select incident_fts.rowid from incident_fts where incident_fts match ${ftsQuery(grams)}) and ${rowCheck(dialect, pattern)})`
 }
 
 /** Escapes a pattern whose only wildcard is `*`, for SQLite GLOB (case-sensitive). */

@@ -19,6 +19,7 @@ describeEachDialect('stats and alert matching', (dialect) => {
     const db = test.database.db
     ids.a = await insertIncident(db, {
       title: 'db down',
+      count: 500,
       severity: 'HIGH',
       service: 'billing',
       last_seen_at: NOW - 10 * MINUTE,
@@ -26,6 +27,7 @@ describeEachDialect('stats and alert matching', (dialect) => {
     })
     ids.b = await insertIncident(db, {
       title: 'slow page',
+      count: 20,
       severity: 'LOW',
       service: 'web',
       status: 'resolved',
@@ -33,6 +35,7 @@ describeEachDialect('stats and alert matching', (dialect) => {
     })
     ids.c = await insertIncident(db, {
       title: 'db slow',
+      count: 300,
       severity: 'MEDIUM',
       service: 'billing',
       status: 'acknowledged',
@@ -40,6 +43,7 @@ describeEachDialect('stats and alert matching', (dialect) => {
     })
     ids.d = await insertIncident(db, {
       title: 'noise',
+      count: 5,
       severity: 'LOW',
       service: 'web',
       status: 'ignored',
@@ -95,29 +99,33 @@ describeEachDialect('stats and alert matching', (dialect) => {
     expect(stats.openBySeverity).toEqual({ HIGH: 1, MEDIUM: 0, LOW: 0 })
   })
 
-  it('ranks services and incidents by occurrences in the window', async () => {
-    const stats = await incidentStats(test.database, { from: 'now-24h' }, NOW)
-    expect(stats.topServices).toEqual([
-      { service: 'billing', count: 42, incidents: 1 },
-      { service: 'web', count: 7, incidents: 2 },
-    ])
-    expect(stats.topIncidents.map((i) => [i.id, i.count])).toEqual([
-      [ids.a, 42],
-      [ids.b, 6],
-      [ids.d, 1],
-    ])
-    expect(stats.topIncidents[0]).toMatchObject({
-      title: 'db down',
-      severity: 'HIGH',
-      status: 'open',
-      service: 'billing',
-    })
+  it('ranks services by occurrences and incidents seen in the window by count', async () => {
+    for (const options of [{ from: 'now-24h' }, { from: 'now-6h' }]) {
+      const stats = await incidentStats(test.database, options, NOW)
+      expect(stats.topServices).toEqual([
+        { service: 'billing', count: 42 },
+        { service: 'web', count: 7 },
+      ])
+      expect(stats.topIncidents.map((i) => [i.id, i.count])).toEqual([
+        [ids.a, 500],
+        [ids.b, 20],
+        [ids.d, 5],
+      ])
+      expect(stats.topIncidents[0]).toEqual({
+        id: ids.a,
+        title: 'db down',
+        severity: 'HIGH',
+        status: 'open',
+        service: 'billing',
+        count: 500,
+      })
+    }
   })
 
   it('picks a bucket size when none is given and refuses bad ones', async () => {
-    expect((await incidentStats(test.database, { from: 'now-24h' }, NOW)).bucketMs).toBe(
-      15 * MINUTE,
-    )
+    expect((await incidentStats(test.database, { from: 'now-1h' }, NOW)).bucketMs).toBe(MINUTE)
+    expect((await incidentStats(test.database, { from: 'now-6h' }, NOW)).bucketMs).toBe(5 * MINUTE)
+    expect((await incidentStats(test.database, { from: 'now-24h' }, NOW)).bucketMs).toBe(HOUR)
     expect((await incidentStats(test.database, { from: 'now-30d' }, NOW)).bucketMs).toBe(
       360 * MINUTE,
     )
