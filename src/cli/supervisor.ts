@@ -106,7 +106,7 @@ export class Supervisor {
     })
     slot.child = child
     slot.startedAt = Date.now()
-    this.#options.logger.info({ child: slot.spec.name, pid: child.pid }, 'child started')
+    this.#options.logger.info({ child: slot.spec.name, childPid: child.pid }, 'child started')
     child.once('exit', (code, signal) => {
       this.#onExit(slot, code, signal)
     })
