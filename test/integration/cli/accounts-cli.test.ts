@@ -2,11 +2,17 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable, Writable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { createAccountServices } from '../../../src/accounts/index.js'
+import type { CommandContext } from '../../../src/cli/command.js'
+import { COMMANDS } from '../../../src/cli/commands/index.js'
+import { loadConfig } from '../../../src/config/config.js'
+import { isAppError } from '../../../src/errors/app-error.js'
+import { createLogger } from '../../../src/observability/logger.js'
 import {
   createTestDatabase,
   describeEachDialect,
@@ -44,6 +50,49 @@ function alims(args: string[], env: Record<string, string>, cwd: string, input =
   })
 }
 
+/**
+ * Runs a command in this process, the way main.ts does (same commands, same exit codes and
+ * `alims: message [CODE]` on stderr), without the seconds that a fresh tsx process costs.
+ */
+async function run(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  input = '',
+): Promise<Run> {
+  const found = COMMANDS.find((c) => c.name.split(' ').every((word, i) => args[i] === word))
+  if (found === undefined) throw new Error(`no command ${args.join(' ')}`)
+  let stdout = ''
+  let stderr = ''
+  const sink = (write: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        write(chunk.toString())
+        done()
+      },
+    })
+  const context: CommandContext = {
+    argv: args.slice(found.name.split(' ').length),
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    stdin: Readable.from([Buffer.from(input)]),
+    env,
+    cwd,
+    setup: () => ({ config: loadConfig(env, cwd), logger: createLogger({ level: 'silent' }) }),
+  }
+  try {
+    return { code: await found.run(context), stdout, stderr }
+  } catch (error) {
+    if (!isAppError(error)) throw error
+
+    return {
+      code: error.code === 'USAGE' ? 2 : 1,
+      stdout,
+      stderr: `alims: ${error.message} [${error.code}]\n`,
+    }
+  }
+}
+
 describeEachDialect('account commands', (dialect) => {
   let test: TestDatabase
   let cwd: string
@@ -61,7 +110,7 @@ describeEachDialect('account commands', (dialect) => {
   })
 
   it('adds a user with the password from stdin, which then logs in', async () => {
-    const run = await alims(
+    const result = await alims(
       [
         'user',
         'add',
@@ -77,22 +126,22 @@ describeEachDialect('account commands', (dialect) => {
       'olga secret pass\n',
     )
 
-    expect(run.stderr).toBe('')
-    expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/^created editor account olga \(id \d+\)\n$/)
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^created editor account olga \(id \d+\)\n$/)
     const accounts = createAccountServices(test.database)
     const login = await accounts.login.login('olga', 'olga secret pass', { ip: '127.0.0.1' })
     expect(login.account).toMatchObject({ role: 'editor', email: 'olga@example.com' })
   })
 
   it('reports a taken username', async () => {
-    await alims(
+    await run(
       ['user', 'add', 'olga', '--role', 'viewer', '--password-stdin'],
       env,
       cwd,
       'long password\n',
     )
-    const again = await alims(
+    const again = await run(
       ['user', 'add', 'olga', '--role', 'viewer', '--password-stdin'],
       env,
       cwd,
@@ -104,23 +153,23 @@ describeEachDialect('account commands', (dialect) => {
   })
 
   it('creates a token printed alone on stdout, scoped and expiring', async () => {
-    await alims(
+    await run(
       ['user', 'add', 'ci', '--role', 'editor', '--password-stdin'],
       env,
       cwd,
       'ci password 12\n',
     )
-    const run = await alims(
+    const result = await run(
       ['token', 'create', 'deploy', '--user', 'ci', '--role', 'viewer', '--expires', '30d'],
       env,
       cwd,
     )
 
-    expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/^alims_[A-Za-z0-9_-]{43}\n$/)
-    expect(run.stderr).toContain('role viewer, expires ')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^alims_[A-Za-z0-9_-]{43}\n$/)
+    expect(result.stderr).toContain('role viewer, expires ')
     const accounts = createAccountServices(test.database)
-    const principal = await accounts.login.authenticateToken(run.stdout.trim())
+    const principal = await accounts.login.authenticateToken(result.stdout.trim())
     expect(principal).toMatchObject({ username: 'ci', role: 'viewer', via: 'token' })
     const [token] = await accounts.tokens.list()
     const days = (token!.expiresAt! - token!.createdAt) / 86_400_000
@@ -128,14 +177,14 @@ describeEachDialect('account commands', (dialect) => {
   })
 
   it("refuses a token role above the user's and an unknown user", async () => {
-    await alims(
+    await run(
       ['user', 'add', 'ci', '--role', 'viewer', '--password-stdin'],
       env,
       cwd,
       'ci password 12\n',
     )
-    const above = await alims(['token', 'create', 'x', '--user', 'ci', '--role', 'admin'], env, cwd)
-    const unknown = await alims(['token', 'create', 'x', '--user', 'nobody'], env, cwd)
+    const above = await run(['token', 'create', 'x', '--user', 'ci', '--role', 'admin'], env, cwd)
+    const unknown = await run(['token', 'create', 'x', '--user', 'nobody'], env, cwd)
 
     expect(above.code).toBe(1)
     expect(above.stderr).toContain("role must not exceed the account's role (viewer)")
@@ -151,12 +200,12 @@ describe('account commands without a database', () => {
   const env = { DATABASE_URL: 'sqlite::memory:' }
 
   it('refuses a password on the command line and a missing role', async () => {
-    const argvPassword = await alims(
+    const argvPassword = await run(
       ['user', 'add', 'olga', '--role', 'viewer', '--password', 'x'],
       env,
       cwd,
     )
-    const noRole = await alims(
+    const noRole = await run(
       ['user', 'add', 'olga', '--password-stdin'],
       env,
       cwd,
@@ -170,17 +219,19 @@ describe('account commands without a database', () => {
   })
 
   it('asks for --password-stdin when there is no terminal to prompt on', async () => {
-    const run = await alims(['user', 'add', 'olga', '--role', 'viewer'], env, cwd)
+    const result = await run(['user', 'add', 'olga', '--role', 'viewer'], env, cwd)
 
-    expect(run.code).toBe(2)
-    expect(run.stderr).toContain('pipe it in with --password-stdin')
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('pipe it in with --password-stdin')
   })
 
   it('prints help for each command', async () => {
-    for (const command of [['web'], ['user', 'add'], ['token', 'create']]) {
-      const run = await alims([...command, '--help'], env, cwd)
-      expect(run.code).toBe(0)
-      expect(run.stdout).toContain(`usage: alims ${command.join(' ')}`)
-    }
+    const commands = [['web'], ['user', 'add'], ['token', 'create']]
+    const results = await Promise.all(commands.map((c) => alims([...c, '--help'], env, cwd)))
+
+    results.forEach((result, i) => {
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain(`usage: alims ${commands[i]!.join(' ')}`)
+    })
   })
 })
