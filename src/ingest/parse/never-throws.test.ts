@@ -112,4 +112,35 @@ describe('parsing never throws', () => {
       { numRuns: 500 },
     )
   })
+
+  // A backtracking regex on such a line would take hours; the suite's timeout catches it.
+  it('reads 1 MiB hostile lines in every format', () => {
+    const size = 1 << 20
+    const lines = [
+      `<1>1 - - - - - [a a="${'x'.repeat(size)}]`,
+      'a.'.repeat(size / 2),
+      '['.repeat(size),
+      'a='.repeat(size / 2),
+      `1 2 3 [${'] "'.repeat(size / 3)}`,
+      `2024-12-03 13:58:26 ${'[- '.repeat(size / 3)}`,
+      `{${'"a":'.repeat(size / 4)}}`,
+    ]
+    for (const text of lines) {
+      for (const format of FORMATS) {
+        format.scan(text)
+        format.parse(text, 0)
+      }
+    }
+    const [event] = (() => {
+      const assembler = createAssembler({ path: 'big.log' })
+      const out: LogEvent[] = []
+      for (const line of toLines(lines)) assembler.push(line, out)
+      assembler.flush(out, true)
+
+      return out
+    })()
+
+    expect(event?.format).toBe('syslog5424')
+    expect(JSON.stringify(event?.fields)).toContain('x'.repeat(1000))
+  })
 })

@@ -3,6 +3,29 @@ import { scanIsoLike } from '../timestamp.js'
 
 import { facilityOf, levelOfPriority, scanPriority } from './syslog-priority.js'
 
+// Reads `a="1" b="x \"y\""` in one pass (no regex: a hostile line must not backtrack).
+function params(body: string, from: number): Record<string, string> {
+  const result: Record<string, string> = {}
+  let i = from
+  while (i < body.length) {
+    while (body.charCodeAt(i) === 32) i++
+    const eq = body.indexOf('="', i)
+    if (eq === -1) break
+
+    let value = ''
+    let j = eq + 2
+    while (j < body.length && body.charCodeAt(j) !== 34) {
+      if (body.charCodeAt(j) === 92 && j + 1 < body.length) j++
+      value += body.charAt(j)
+      j++
+    }
+    result[body.slice(i, eq)] = value
+    i = j + 1
+  }
+
+  return result
+}
+
 // Splits `[id a="1" b="2"][id2 c="3"]` into {id: {a, b}, id2: {c}}; returns the index after it.
 function structuredData(line: string, at: number, into: Record<string, unknown>): number {
   let i = at
@@ -12,13 +35,7 @@ function structuredData(line: string, at: number, into: Record<string, unknown>)
 
     const body = line.slice(i + 1, close)
     const space = body.indexOf(' ')
-    const id = space === -1 ? body : body.slice(0, space)
-    const params: Record<string, string> = {}
-    const pair = /([^\s=]+)="((?:[^"\\]|\\.)*)"/g
-    for (const match of body.matchAll(pair)) {
-      params[match[1] ?? ''] = (match[2] ?? '').replace(/\\(["\\\]])/g, '$1')
-    }
-    into[id] = params
+    into[space === -1 ? body : body.slice(0, space)] = space === -1 ? {} : params(body, space + 1)
     i = close + 1
   }
 
