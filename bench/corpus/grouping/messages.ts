@@ -118,6 +118,14 @@ export const MESSAGES: readonly MessageKind[] = [
     level: 'info',
     text: (r) => `checkpoint saved at ${v.iso(r)} offset ${v.bytes(r)}`,
   },
+  // Near twins of messages above: one word apart, they are different problems.
+  { label: 'logout', level: 'info', text: (r) => `user ${v.email(r)} logged out from ${r.ip()}` },
+  {
+    label: 'connect-timeout',
+    level: 'error',
+    text: (r) => `Failed to connect to ${v.host(r)}:${v.port(r)} within ${v.ms(r)}`,
+  },
+  { label: 'file-empty', level: 'warn', text: (r) => `file empty: ${v.file(r)}` },
   {
     label: 'session',
     level: 'info',

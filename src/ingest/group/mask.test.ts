@@ -6,6 +6,10 @@ import { MAX_TEMPLATE_INPUT, maskMessage, maskPath } from './mask.js'
 describe('maskMessage', () => {
   it.each([
     ['order 12345 shipped', 'order <NUM> shipped'],
+    [
+      '42 rows, key session:0042 and #17, port:5432',
+      '<NUM> rows, key session:<*> and #<*>, port:<*>',
+    ],
     ['job JOB101 and ord-3fa2b1 and x86_64', 'job <*> and <*> and <*>'],
     ['ptr 0x7ffd1234 freed', 'ptr <HEX> freed'],
     ['id 3f2a1b9c-1234-4abc-8def-0123456789ab gone', 'id <UUID> gone'],

@@ -132,6 +132,7 @@ const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/
 const CONTROL_ALL = /[\u0000-\u0008\u000e-\u001f\u007f]/g
 const SPACING = /\s\s|[\t\n\r\f\v]|^\s|\s$/
 const ALL_DIGITS = /^\d+$/
+const GLUE = ':/#.@'
 
 // Any segment with a digit is an identifier, whether or not it happens to be all digits.
 function maskSegment(segment: string): string {
@@ -199,7 +200,7 @@ function maskKeyValue(pair: string): string {
   return `${pair.slice(0, eq)}=<*>`
 }
 
-function maskOne(kind: Kind, match: string): string {
+function maskOne(kind: Kind, match: string, before: string): string {
   switch (kind) {
     case 'request':
       return maskRequest(match)
@@ -230,7 +231,9 @@ function maskOne(kind: Kind, match: string): string {
     case 'dotted':
       return '<NUM>'
     case 'word':
-      return ALL_DIGITS.test(match) ? '<NUM>' : '<*>'
+      // Digits glued to a key (`session:0042`, `#17`) are an id like any other: some ids
+      // happen to be all digits, and they must not get a template of their own.
+      return ALL_DIGITS.test(match) && (before === '' || !GLUE.includes(before)) ? '<NUM>' : '<*>'
   }
 }
 
@@ -248,7 +251,9 @@ export function maskMessage(text: string): string {
   for (let match = regex.exec(input); match !== null; match = regex.exec(input)) {
     let group = 1
     while (match[group] === undefined && group < kinds.length) group++
-    out += input.slice(last, match.index) + maskOne(kinds[group - 1] ?? 'word', match[0])
+    out +=
+      input.slice(last, match.index) +
+      maskOne(kinds[group - 1] ?? 'word', match[0], input.charAt(match.index - 1))
     last = match.index + match[0].length
   }
   out += input.slice(last)
