@@ -83,3 +83,39 @@ export async function findRun(database: Database, id: number): Promise<AlertRunJ
 
   return row === undefined ? null : alertRunJson(row)
 }
+
+/** The latest scheduled or manual run of an alert, for lists. */
+export interface LastRun {
+  status: RunStatus
+  startedAt: string
+}
+
+/** The latest run (test emails aside) of each of `alertIds`, in one query. */
+export async function lastRuns(
+  database: Database,
+  alertIds: readonly number[],
+): Promise<Map<number, LastRun>> {
+  const found = new Map<number, LastRun>()
+  if (alertIds.length === 0) return found
+
+  const rows = await database.db
+    .selectFrom('alert_history')
+    .select(['alert_id', 'status', 'started_at'])
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('alert_history')
+        .select((e) => e.fn.max('id').as('id'))
+        .where('alert_id', 'in', alertIds)
+        .where('trigger', '!=', 'test')
+        .groupBy('alert_id'),
+    )
+    .execute()
+  for (const row of rows) {
+    found.set(row.alert_id, {
+      status: row.status,
+      startedAt: new Date(row.started_at).toISOString(),
+    })
+  }
+
+  return found
+}

@@ -16,7 +16,14 @@ export {
   listAlerts,
   updateAlert,
 } from './alert-repository.js'
-export { findRun, listRuns, type AlertRunJson, type RunStatus } from './alert-run.js'
+export {
+  findRun,
+  lastRuns,
+  listRuns,
+  type AlertRunJson,
+  type LastRun,
+  type RunStatus,
+} from './alert-run.js'
 export {
   startAlertScheduler,
   type AlertScheduler,

@@ -103,6 +103,11 @@ export const AlertSchema = Type.Object({
   ...definitionFields,
   lastTriggered: Time,
   nextRunAt: Type.Union([Time, Type.Null()]),
+  lastRun: Type.Optional(
+    Type.Union([Type.Object({ status: RunStatus, startedAt: Time }), Type.Null()], {
+      description: 'the latest scheduled or manual run (lists and single alerts)',
+    }),
+  ),
   createdAt: Time,
   updatedAt: Time,
 })

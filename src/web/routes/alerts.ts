@@ -6,6 +6,7 @@ import {
   createNotifier,
   deleteAlert,
   getAlert,
+  lastRuns,
   listAlerts,
   listRuns,
   previewAlert,
@@ -65,7 +66,15 @@ export const alertRoutes: RouteModule = (app, deps) => {
         response: { 200: Type.Object({ items: Type.Array(AlertSchema) }), ...GUARDED_ERRORS },
       },
     },
-    async () => ({ items: (await listAlerts(database)).map(alertJson) }),
+    async () => {
+      const alerts = await listAlerts(database)
+      const runs = await lastRuns(
+        database,
+        alerts.map((a) => a.id),
+      )
+
+      return { items: alerts.map((a) => ({ ...alertJson(a), lastRun: runs.get(a.id) ?? null })) }
+    },
   )
 
   app.post(
@@ -119,7 +128,12 @@ export const alertRoutes: RouteModule = (app, deps) => {
         response: { 200: AlertSchema, 404: ErrorSchema, ...GUARDED_ERRORS },
       },
     },
-    async (request) => alertJson(await getAlert(database, request.params.id)),
+    async (request) => {
+      const alert = await getAlert(database, request.params.id)
+      const runs = await lastRuns(database, [alert.id])
+
+      return { ...alertJson(alert), lastRun: runs.get(alert.id) ?? null }
+    },
   )
 
   app.put(
