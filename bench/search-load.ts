@@ -12,11 +12,12 @@ import { BENCH_NOW, generate, type BenchIncident } from './search-data.js'
 
 const CHUNK = 1000
 /** Bump when the generated data or the search index changes, so cached databases are rebuilt. */
-const DATA_VERSION = 1
+const DATA_VERSION = 2
 
 type Progress = (message: string) => void
 
-async function isLoaded(db: Kysely<unknown>, incidents: number): Promise<boolean> {
+/** True when an earlier run generated this many incidents with the current generator. */
+export async function isLoaded(db: Kysely<unknown>, incidents: number): Promise<boolean> {
   await sql`create table if not exists bench_meta (incidents integer not null, done integer not null, version integer not null)`.execute(
     db,
   )
