@@ -12,6 +12,7 @@ import { IncidentsPage } from './incidents/incidents-page.js'
 import { AppFrame } from './layout/app-frame.js'
 import { NotFoundPage } from './not-found-page.js'
 import { SourcesPage } from './sources/sources-page.js'
+import { TicketsPage } from './tickets/tickets-page.js'
 import { UsersPage } from './users/users-page.js'
 
 /**
@@ -38,6 +39,7 @@ export function App() {
             <Route path="alerts/:id" element={<AlertPage />} />
             <Route path="sources" element={<SourcesPage />} />
             <Route path="users" element={<UsersPage />} />
+            <Route path="tickets" element={<TicketsPage />} />
             <Route path="account" element={<AccountPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

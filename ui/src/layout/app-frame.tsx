@@ -8,6 +8,7 @@ const LINKS = [
   { to: '/alerts', label: 'Alerts', end: false },
   { to: '/sources', label: 'Sources', end: false },
   { to: '/users', label: 'Users', end: false, admin: true },
+  { to: '/tickets', label: 'Tickets', end: false, admin: true },
 ]
 
 /** The frame around every page after login: navigation, the account and logout, the page. */
