@@ -124,6 +124,7 @@ describe('login through the UI', () => {
       'Alerts',
       'Sources',
       'Users',
+      'Tickets',
     ])
     expect(await nav.getByRole('link', { name: 'Dashboard' }).getAttribute('aria-current')).toBe(
       'page',
