@@ -41,6 +41,7 @@ export class Tailer {
   #index: CheckpointIndex | null = null
   #events: LogEvent[] = []
   #orphans: Checkpoint[] = []
+  readonly #refused = new Map<string, string>()
   #running = false
   #loop: Promise<void> | null = null
   #wake: (() => void) | null = null
@@ -251,7 +252,7 @@ export class Tailer {
     try {
       handle = await open(path, 'r')
     } catch (err) {
-      this.#o.log.debug({ file: path, err }, 'file not opened')
+      this.#refuse(path, err)
 
       return
     }
@@ -281,7 +282,7 @@ export class Tailer {
       }
       if (lostBytes > 0) {
         this.#o.log.warn(
-          { file: path, offset: start.resumed?.offset, lost: lostBytes },
+          { file: path, lost: lostBytes },
           'file truncated or replaced while stopped',
         )
         ingestMetrics.bytesSkipped.inc({ reason: 'lost_bytes' }, lostBytes)
@@ -293,10 +294,21 @@ export class Tailer {
         'file followed',
       )
       await this.#limitHandles(file)
+      this.#refused.delete(path)
     } catch (err) {
       await handle.close().catch(() => undefined)
-      this.#o.log.warn({ file: path, err }, 'file not followed')
+      this.#refuse(path, err)
     }
+  }
+
+  /** Logs once per path and reason why a matching file is not followed; rescans try again. */
+  #refuse(path: string, err: unknown): void {
+    const reason =
+      (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : 'unknown')
+    if (this.#refused.get(path) === reason) return
+
+    this.#refused.set(path, reason)
+    this.#o.log.warn({ file: path, err }, 'file not followed')
   }
 
   async #readTurn(file: TrackedFile, seen: Map<string, Seen>, now: number): Promise<string> {

@@ -14,7 +14,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { registry } from '../../../src/observability/metrics.js'
-import { joiningAssemblers, waitFor } from '../../helpers/ingest-doubles.js'
+import { joiningAssemblers, lineAssemblers, waitFor } from '../../helpers/ingest-doubles.js'
 
 import { TailFixture } from './tail-fixture.js'
 
@@ -317,6 +317,31 @@ describe('Tailer', () => {
     await waitFor(count(40))
 
     expect(fx.sink.texts()).toEqual(Array.from({ length: 40 }, (_, i) => `l${i}`))
+  })
+
+  it('warns once about a file it cannot follow and follows it once it can', async () => {
+    const bad = fx.path('bad.log')
+    writeFileSync(bad, 'held back\n')
+    writeFileSync(fx.path('good.log'), 'visible\n')
+    let refuse = true
+    const lines = lineAssemblers()
+    const tailer = fx.start({
+      rescanMs: 20,
+      assemblers: (source) => {
+        if (refuse && source.path === bad) throw new Error('format of bad.log is unknown')
+
+        return lines(source)
+      },
+    })
+    await waitFor(count(1))
+    for (let i = 0; i < 5; i++) await tailer.settled()
+
+    const refusals = fx.loud().filter((l) => l.msg === 'file not followed')
+    expect(refusals).toHaveLength(1)
+    expect(refusals[0]).toMatchObject({ file: bad, level: 40 })
+    refuse = false
+    await waitFor(count(2))
+    expect(fx.sink.texts(bad)).toEqual(['held back'])
   })
 
   it('follows more files than it keeps open', async () => {
