@@ -23,7 +23,9 @@ const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 30)
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/alims_bench'
 const OUT = join(import.meta.dirname, 'out')
 
-/** The twenty representative searches: text, fields, time ranges, combinations, sorts, deep pages. */
+/** A request id that occurs in exactly one stored sample: the needle in the haystack. */
+const NEEDLE = /request_id=(\w+)/.exec(generate(424_242).samples[4]?.raw ?? '')?.[1] ?? 'none'
+/** The representative searches: text, fields, time ranges, combinations, sorts, deep pages. */
 const QUERIES: { name: string; options: SearchOptions; depth?: number }[] = [
   { name: 'default list (no query)', options: {} },
   { name: 'text, common', options: { q: 'timed out' } },
@@ -52,8 +54,6 @@ const QUERIES: { name: string; options: SearchOptions; depth?: number }[] = [
     depth: 20,
   },
 ]
-/** A request id that occurs in exactly one stored sample: the needle in the haystack. */
-const NEEDLE = /request_id=(\w+)/.exec(generate(424_242).samples[4]?.raw ?? '')?.[1] ?? 'none'
 const REFERENCE_TERMS = ['timed out', NEEDLE, 'zebracorn']
 
 async function pageCursor(
