@@ -28,6 +28,10 @@ function shape(line: string): boolean {
     if (open === -1 || line.charCodeAt(open + 1) !== 91) return false
   }
 
+  // `[10/Oct/2024:…`: a day of two digits and a slash, before searching any further.
+  const day = line.charCodeAt(open + 2)
+  if (day < 48 || day > 57 || line.charCodeAt(open + 4) !== 47) return false
+
   const close = line.indexOf('] "', open + 2)
   if (close === -1 || close - open > 40) return false
 
