@@ -82,7 +82,7 @@ async function runSuite(database: Database, label: string, incidents: number): P
     })
     rows.push({ name: query.name, detail: JSON.stringify(query.options), times, found, target: 50 })
   }
-  for (const range of ['24h', '7d']) {
+  for (const range of ['1h', '24h', '7d', '30d']) {
     const times = await measure(RUNS, async () => {
       await incidentStats(database, { from: `now-${range}` }, BENCH_NOW)
     })
