@@ -164,4 +164,28 @@ describe('Grouper', () => {
     expect(a.pattern).toBeUndefined()
     expect(grouper.group(event({ message: 'a', raw: 'a' }))).toEqual(a)
   })
+
+  it('bounds its Drain clusters over all services', () => {
+    const grouper = new Grouper({ maxClusters: 3 })
+    const add = (service: string, raw: string): void => {
+      grouper.group(event({ service, message: raw, raw }))
+    }
+    add('s1', 'a one')
+    add('s2', 'b two')
+    add('s2', 'b two')
+    add('s3', 'c three')
+    expect(grouper.clusterCount).toBe(3)
+    add('s4', 'd four')
+    expect(grouper.clusterCount).toBe(0)
+    add('s1', 'a one')
+    expect(grouper.clusterCount).toBe(1)
+  })
+
+  it('fingerprints long templates without caching them', () => {
+    const grouper = new Grouper({ drain: false })
+    const long = `boom ${'word '.repeat(200)}`
+    expect(grouper.group(event({ message: long, raw: long }))).toEqual(
+      group(event({ message: long, raw: long })),
+    )
+  })
 })

@@ -58,49 +58,71 @@ export function group(event: LogEvent): Grouping {
 export interface GrouperOptions {
   /** Drain settings for the `pattern` of each grouping; false turns the clustering off. */
   drain?: DrainOptions | false
-  /** Fingerprints cached per (service, template) before the cache starts afresh; default 50,000. */
+  /** Fingerprints cached per (service, template) before the cache starts afresh; default 10,000. */
   cacheSize?: number
+  /** Drain clusters kept over all services before clustering starts afresh; default 10,000. */
+  maxClusters?: number
 }
+
+// Keys longer than this are not cached: a flood of long unique templates must not hold memory.
+const MAX_CACHED_KEY = 512
 
 /**
  * Groups events for one process: the pure template and fingerprint, memoised, plus a Drain
  * `pattern` per service that generalises templates seen in this process. One per worker.
+ * Memory is bounded: at most `cacheSize` short keys and `maxClusters` clusters.
  */
 export class Grouper {
   readonly #drainOptions: DrainOptions | false
   readonly #cacheSize: number
+  readonly #maxClusters: number
   readonly #drains = new Map<string, Drain>()
   readonly #fingerprints = new Map<string, string>()
+  #clusters = 0
 
   constructor(options: GrouperOptions = {}) {
     this.#drainOptions = options.drain ?? {}
-    this.#cacheSize = options.cacheSize ?? 50_000
+    this.#cacheSize = options.cacheSize ?? 10_000
+    this.#maxClusters = options.maxClusters ?? 10_000
+  }
+
+  /** Drain clusters held now, over all services. */
+  get clusterCount(): number {
+    return this.#clusters
   }
 
   /** Template, fingerprint and, with Drain on, the process-local pattern of the event. */
   group(event: LogEvent): Grouping {
     const template = templateOf(event)
-    const key = `${event.service}\0${template}`
+    const fingerprint = this.#fingerprint(event.service, template)
+    if (this.#drainOptions === false) return { template, fingerprint }
+
+    const cluster = this.#drain(event.service).add(template)
+    if (cluster.size === 1 && ++this.#clusters > this.#maxClusters) {
+      this.#drains.clear()
+      this.#clusters = 0
+    }
+
+    return { template, fingerprint, pattern: cluster.tokens.join(' ') }
+  }
+
+  #fingerprint(service: string, template: string): string {
+    const key = `${service}\0${template}`
+    if (key.length > MAX_CACHED_KEY) return fingerprintOf(service, template)
+
     let fingerprint = this.#fingerprints.get(key)
     if (fingerprint === undefined) {
       if (this.#fingerprints.size >= this.#cacheSize) this.#fingerprints.clear()
-      fingerprint = fingerprintOf(event.service, template)
+      fingerprint = fingerprintOf(service, template)
       this.#fingerprints.set(key, fingerprint)
     }
 
-    if (this.#drainOptions === false) return { template, fingerprint }
-
-    return {
-      template,
-      fingerprint,
-      pattern: this.#drain(event.service).add(template).tokens.join(' '),
-    }
+    return fingerprint
   }
 
   #drain(service: string): Drain {
     let drain = this.#drains.get(service)
     if (drain === undefined) {
-      if (this.#drains.size >= 1000) this.#drains.clear()
       drain = new Drain(this.#drainOptions === false ? {} : this.#drainOptions)
       this.#drains.set(service, drain)
     }
