@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises'
+import { resolve } from 'node:path'
 
 import { AppError } from '../../errors/app-error.js'
 import type { Logger } from '../../observability/logger.js'
@@ -28,13 +29,16 @@ export interface ReadOnceOptions {
 
 /** What one file yielded in a one-shot read. */
 export interface ReadOnceFile {
+  /** Absolute path. */
   path: string
   identity: string
   /** Byte offsets read from and to. */
   from: number
   to: number
+  /** Lines and events of this read (not counting earlier reads of the file). */
   lines: number
   events: number
+  /** What this read skipped or altered, by reason. */
   skipped: Readonly<Record<string, number>>
 }
 
@@ -68,8 +72,9 @@ async function readOne(
   index: ReturnType<typeof indexCheckpoints>,
   buffer: Buffer,
 ): Promise<ReadOnceFile> {
-  const { start } = await resumePoint(handle, path, index, 'start')
-  const settings = options.settings?.(path) ?? { path }
+  // Stored and shown as absolute paths, like the tailer's, whatever the caller's cwd.
+  const { start } = await resumePoint(handle, resolve(path), index, 'start')
+  const settings = options.settings?.(start.path) ?? { path: start.path }
   const reader = new SourceReader(start, {
     assembler: options.assemblers(settings),
     maxLineBytes: options.maxLineBytes ?? 1024 * 1024,
@@ -94,14 +99,21 @@ async function readOne(
   const checkpoint = reader.checkpoint()
   await options.sink.commit({ events, checkpoints: [checkpoint] })
 
+  const before = start.resumed?.skipped ?? {}
+  const skipped: Record<string, number> = {}
+  for (const [reason, count] of Object.entries(checkpoint.skipped)) {
+    const added = count - (before[reason] ?? 0)
+    if (added > 0) skipped[reason] = added
+  }
+
   return {
-    path,
+    path: start.path,
     identity: checkpoint.identity,
     from: start.offset,
     to: checkpoint.offset,
     lines: checkpoint.linesRead - linesAtStart,
     events: checkpoint.events - (start.resumed?.events ?? 0),
-    skipped: checkpoint.skipped,
+    skipped,
   }
 }
 

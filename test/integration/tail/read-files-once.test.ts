@@ -47,13 +47,13 @@ describe('readFilesOnce', () => {
     expect(result?.to).toBe(sink.stored()[0]?.offset)
   })
 
-  it('resumes from a checkpoint and reads only what follows it', async () => {
+  it('resumes from a checkpoint and reads only what follows it, reporting only this read', async () => {
     const path = join(dir, 'app.log')
-    writeFileSync(path, 'a\nb\n')
+    writeFileSync(path, Buffer.from('a\nb\xff\n', 'latin1'))
     const sink = new RecordingSink()
-    await readFilesOnce({ paths: [path], assemblers: lineAssemblers(), sink, log })
-    writeFileSync(path, 'a\nb\nc\n')
-    await readFilesOnce({
+    const [first] = await readFilesOnce({ paths: [path], assemblers: lineAssemblers(), sink, log })
+    writeFileSync(path, Buffer.from('a\nb\xff\nc\n', 'latin1'))
+    const [second] = await readFilesOnce({
       paths: [path],
       assemblers: lineAssemblers(),
       sink,
@@ -63,9 +63,12 @@ describe('readFilesOnce', () => {
 
     expect(sink.events.map((e) => [e.raw, e.line])).toEqual([
       ['a', 1],
-      ['b', 2],
+      ['b\uFFFD', 2],
       ['c', 3],
     ])
+    expect(first).toMatchObject({ lines: 2, events: 2, skipped: { invalid_utf8: 1 } })
+    expect(second).toMatchObject({ from: 5, to: 7, lines: 1, events: 1, skipped: {} })
+    expect(sink.stored()[0]?.skipped).toEqual({ invalid_utf8: 1 })
   })
 
   it('decodes a character split across a read boundary and marks invalid bytes', async () => {
