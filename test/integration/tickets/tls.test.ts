@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -82,6 +83,30 @@ describe('ServiceNow over TLS', () => {
 
     expect(found).toEqual(ticket)
     expect(ticket.number).toMatch(/^INC\d{7}$/)
+  })
+
+  it('gives up on a connection that never completes within the connect timeout', async () => {
+    // Accepts TCP but never answers the TLS handshake.
+    const silent = createServer(() => undefined)
+    await new Promise<void>((done) =>
+      silent.listen(0, '127.0.0.1', () => {
+        done()
+      }),
+    )
+    const port = (silent.address() as AddressInfo).port
+    const snow = loadConfig(
+      { ...env(), SNOW_INSTANCE: `https://127.0.0.1:${port}`, SNOW_CONNECT_TIMEOUT_MS: '200' },
+      '/nonexistent',
+    ).serviceNow
+    if (snow === null) throw new Error('not configured')
+    const client = new ServiceNowClient(snow)
+
+    await expect(client.findByCorrelationId('x')).rejects.toMatchObject({
+      code: 'SNOW_TIMEOUT',
+      message: 'ServiceNow request failed: no connection within 200 ms',
+    })
+    client.close()
+    silent.close()
   })
 
   it('rejects a SNOW_CA_FILE that is not a PEM certificate', () => {
