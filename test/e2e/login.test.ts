@@ -40,7 +40,8 @@ function freePort(): Promise<number> {
   })
 }
 
-describe('login through the UI', () => {
+// A generous cap, not a speed target: the browser shares two cores with the rest of the suite.
+describe('login through the UI', { timeout: 120_000 }, () => {
   let dir: string
   let database: Database
   let web: RunningWeb
@@ -150,7 +151,7 @@ describe('login through the UI', () => {
     await page.getByRole('button', { name: 'Log in' }).click()
 
     await expect
-      .poll(() => page.getByRole('alert').textContent())
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 60_000 })
       .toBe('Invalid username or password.')
     expect(page.url()).toBe(`${base}/login`)
     await page.close()
@@ -197,7 +198,7 @@ describe('login through the UI', () => {
     await admin.getByLabel('New password (at least 8 characters)').fill('nina reset pass')
     await admin.getByRole('button', { name: 'Set password', exact: true }).click()
     await expect
-      .poll(() => admin.getByRole('status').textContent())
+      .poll(() => admin.getByRole('status').textContent(), { timeout: 60_000 })
       .toBe('Password of nina reset; their sessions ended.')
     await admin.close()
 
@@ -212,7 +213,7 @@ describe('login through the UI', () => {
     await nina.getByLabel('Repeat the new password').fill('nina second pass')
     await nina.getByRole('button', { name: 'Change password' }).click()
     await expect
-      .poll(() => nina.getByRole('alert').textContent())
+      .poll(() => nina.getByRole('alert').textContent(), { timeout: 60_000 })
       .toBe('Password changed. Your other sessions were logged out.')
     // The fresh session keeps working after the change.
     await nina.getByRole('link', { name: 'Dashboard' }).click()

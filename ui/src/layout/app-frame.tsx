@@ -1,4 +1,5 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom'
+import { useEffect, useRef } from 'react'
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
 
 import { useAuth } from '../auth/auth-context.js'
 
@@ -15,7 +16,20 @@ const LINKS = [
 export function AppFrame() {
   const { account, logout } = useAuth()
   const navigate = useNavigate()
+  const { pathname } = useLocation()
+  const main = useRef<HTMLElement>(null)
+  const isFirst = useRef(true)
   const links = LINKS.filter((link) => link.admin !== true || account?.role === 'admin')
+
+  // After navigating, move focus to the new page so screen readers announce it.
+  useEffect(() => {
+    if (isFirst.current) {
+      isFirst.current = false
+
+      return
+    }
+    main.current?.focus()
+  }, [pathname])
 
   const onLogout = () => {
     void logout().finally(() => {
@@ -51,7 +65,7 @@ export function AppFrame() {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </div>
