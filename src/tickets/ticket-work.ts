@@ -135,6 +135,7 @@ export async function performWork(
         work_notes: `${workNote(incident, publicUrl)}\nReference: ${marker}`,
       }
       // A ticket alims resolved is reopened when the error comes back.
+      // TODO(#7): ticket state is not read back from ServiceNow — a ticket closed there by hand gets the note but stays closed.
       const reopen = incident.ticket_resolved_at !== null && incident.status !== 'resolved'
       if (reopen) fields.state = '2'
       await client.update(incident.ticket_sys_id, fields)
