@@ -41,7 +41,7 @@ describe('SourceReader', () => {
     expect(r.checkpoint().offset).toBe(6)
     r.tick(events, Date.now() + 1000)
     expect(events.map((e) => e.raw)).toEqual(['first', 'second\n  at frame'])
-    expect(r.checkpoint()).toMatchObject({ offset: 25, linesRead: 3, events: 2 })
+    expect(r.checkpoint()).toMatchObject({ offset: 24, linesRead: 3, events: 2 })
   })
 
   it('keeps the checkpoint before a line still waiting for its newline', () => {
