@@ -132,7 +132,7 @@ describeEachDialect('account commands', (dialect) => {
     const accounts = createAccountServices(test.database)
     const login = await accounts.login.login('olga', 'olga secret pass', { ip: '127.0.0.1' })
     expect(login.account).toMatchObject({ role: 'editor', email: 'olga@example.com' })
-  })
+  }, 120_000)
 
   it('reports a taken username', async () => {
     await run(
@@ -233,5 +233,5 @@ describe('account commands without a database', () => {
       expect(result.code).toBe(0)
       expect(result.stdout).toContain(`usage: alims ${commands[i]!.join(' ')}`)
     })
-  })
+  }, 120_000)
 })

@@ -46,7 +46,8 @@ async function startWebProcess(env: Record<string, string>, cwd: string): Promis
   child.stdout.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr.on('data', (d: Buffer) => (output += d.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  const deadline = Date.now() + 30_000
+  // Generous: under a full suite on two cores, compiling the CLI from source takes a while.
+  const deadline = Date.now() + 120_000
   while (!output.includes('"msg":"web listening"')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       throw new Error(`alims web did not start:\n${output}`)
@@ -99,5 +100,5 @@ describeEachDialect('alims web', (dialect) => {
     expect(second.output()).not.toContain('password:')
     second.child.kill('SIGINT')
     expect(await second.exited).toBe(0)
-  })
+  }, 300_000)
 })
