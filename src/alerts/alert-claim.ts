@@ -2,12 +2,15 @@ import { sql, type SqlBool } from 'kysely'
 
 import type { Database, Tx } from '../db/database.js'
 
+import { alertFromRow, type Alert } from './alert.js'
+
 /** How long a claim holds without its owner finishing: longer than any run with its retries. */
 export const DEFAULT_CLAIM_TTL_MS = 10 * 60_000
 
 /**
  * Claims a due alert for `owner` with one conditional update: it succeeds only when the alert is
  * enabled, due at `now` and unclaimed (or its claim expired), so one process wins among many.
+ * Returns the claimed alert as it stands, or null when another process has it.
  */
 export async function claimDueAlert(
   database: Database,
@@ -15,35 +18,37 @@ export async function claimDueAlert(
   owner: string,
   now: number,
   ttlMs = DEFAULT_CLAIM_TTL_MS,
-): Promise<boolean> {
-  const result = await database.db
+): Promise<Alert | null> {
+  const row = await database.db
     .updateTable('alerts')
     .set({ claimed_by: owner, claim_expires_at: now + ttlMs })
     .where('id', '=', id)
     .where('enabled', '=', 1)
     .where('next_run_at', '<=', now)
     .where(sql<SqlBool>`(claimed_by is null or claim_expires_at < ${now})`)
+    .returningAll()
     .executeTakeFirst()
 
-  return Number(result.numUpdatedRows) === 1
+  return row === undefined ? null : alertFromRow(row)
 }
 
-/** Claims an alert for a manual run, due or not; false while another run holds it. */
+/** Claims an alert for a manual run, due or not; null while another run holds it. */
 export async function claimAlertNow(
   database: Database,
   id: number,
   owner: string,
   now: number,
   ttlMs = DEFAULT_CLAIM_TTL_MS,
-): Promise<boolean> {
-  const result = await database.db
+): Promise<Alert | null> {
+  const row = await database.db
     .updateTable('alerts')
     .set({ claimed_by: owner, claim_expires_at: now + ttlMs })
     .where('id', '=', id)
     .where(sql<SqlBool>`(claimed_by is null or claim_expires_at < ${now})`)
+    .returningAll()
     .executeTakeFirst()
 
-  return Number(result.numUpdatedRows) === 1
+  return row === undefined ? null : alertFromRow(row)
 }
 
 /** Gives a claim back, optionally with the next run time; only the owner's claim is released. */

@@ -173,11 +173,12 @@ export function startAlertScheduler(options: AlertSchedulerOptions): AlertSchedu
         .execute()
       summary.due += due.length
       await mapLimit(due, concurrency, async ({ id }) => {
-        if (stopped || !(await claimDueAlert(database, id, owner, clock(), ttl))) return
+        if (stopped) return
+        const alert = await claimDueAlert(database, id, owner, clock(), ttl)
+        if (alert === null) return
 
         try {
-          const run = await executeAlertRun(deps, id, owner, 'schedule')
-          if (run === null) return
+          const run = await executeAlertRun(deps, alert, owner, 'schedule')
           summary.ran += 1
           summary.statuses[run.status] = (summary.statuses[run.status] ?? 0) + 1
         } catch {

@@ -7,7 +7,7 @@ import { claimAlertNow, releaseAlert } from './alert-claim.js'
 import { renderAlertEmail } from './alert-email.js'
 import { alertPossibleDuplicatesTotal, alertRunSeconds, alertRunsTotal } from './alert-metrics.js'
 import { findAlert } from './alert-repository.js'
-import { findRun, type AlertRunJson, type RunStatus, type RunTrigger } from './alert-run.js'
+import { alertRunJson, type AlertRunJson, type RunStatus, type RunTrigger } from './alert-run.js'
 import { countOccurrences, type IncidentMatcher, type MatchedIncident } from './match-incidents.js'
 import type { Notifier } from './notifiers/notifier.js'
 import { nextRunAfter } from './schedule.js'
@@ -166,7 +166,7 @@ async function recordWithoutEmail(
   started: number,
   evaluation: Evaluation,
   finished: Finished,
-): Promise<number> {
+): Promise<AlertRunJson> {
   const now = deps.clock()
 
   return deps.database.transaction(async (tx) => {
@@ -187,11 +187,11 @@ async function recordWithoutEmail(
         attempts: 0,
         possible_duplicate: 0,
       })
-      .returning('id')
+      .returningAll()
       .executeTakeFirstOrThrow()
     await releaseAlert(tx, alert.id, owner, nextRun(alert, trigger, now))
 
-    return row.id
+    return alertRunJson(row)
   })
 }
 
@@ -202,7 +202,7 @@ async function deliver(
   trigger: RunTrigger,
   started: number,
   evaluation: Evaluation,
-): Promise<number> {
+): Promise<AlertRunJson> {
   const { window, incidents } = evaluation
   const duplicate = await closeInterrupted(deps, alert.id, window.from, started)
   const email = renderAlertEmail({
@@ -244,8 +244,9 @@ async function deliver(
   await deps.afterSend?.(id)
 
   const now = deps.clock()
-  await deps.database.transaction(async (tx) => {
-    await tx
+
+  return deps.database.transaction(async (tx) => {
+    const row = await tx
       .updateTable('alert_history')
       .set({
         status: outcome.status,
@@ -255,7 +256,8 @@ async function deliver(
         attempts: outcome.attempts,
       })
       .where('id', '=', id)
-      .execute()
+      .returningAll()
+      .executeTakeFirstOrThrow()
     if (outcome.status !== 'failed') {
       // The window is consumed only with the delivery that covered it, in one transaction.
       await tx
@@ -266,67 +268,67 @@ async function deliver(
         .execute()
     }
     await releaseAlert(tx, alert.id, owner, nextRun(alert, trigger, now))
-  })
 
-  return id
+    return alertRunJson(row)
+  })
 }
 
 /**
- * Runs an alert whose claim `owner` holds: evaluates the window `(last_triggered, now]`,
- * mails when the condition holds (unless the storm guard suppresses it), records the run and
- * releases the claim. Returns the run, or null when the alert no longer exists.
+ * Runs `alert`, whose claim `owner` holds: evaluates the window `(last_triggered, now]`, mails
+ * when the condition holds (unless the storm guard suppresses it), records the run and releases
+ * the claim.
  */
 export async function executeAlertRun(
   deps: AlertRunnerDeps,
-  alertId: number,
+  alert: Alert,
   owner: string,
   trigger: RunTrigger,
-): Promise<AlertRunJson | null> {
+): Promise<AlertRunJson> {
   const started = deps.clock()
-  const alert = await findAlert(deps.database, alertId)
-  if (alert === null) return null
-
-  let runId: number
+  let run: AlertRunJson
   try {
     const evaluation = await evaluateOrExplain(deps, alert, started)
     if (evaluation.error !== null) {
-      runId = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
+      run = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
         status: 'failed',
         error: evaluation.error,
       })
     } else if (!evaluation.holds) {
-      runId = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
+      run = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
         status: 'nothing_new',
       })
     } else if ((await emailsInLastHour(deps.database, alert.id, started)) >= alert.maxPerHour) {
-      runId = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
+      run = await recordWithoutEmail(deps, alert, owner, trigger, started, evaluation, {
         status: 'suppressed',
         error: `storm guard: ${alert.maxPerHour} emails in the last hour; the next allowed email includes these incidents`,
       })
     } else {
-      runId = await deliver(deps, alert, owner, trigger, started, evaluation)
+      run = await deliver(deps, alert, owner, trigger, started, evaluation)
     }
   } catch (error) {
-    deps.logger.error({ err: error, alertId }, 'alert run failed')
+    deps.logger.error({ err: error, alertId: alert.id }, 'alert run failed')
     await deps.database.db
       .updateTable('alerts')
       .set({ claimed_by: null, claim_expires_at: null })
-      .where('id', '=', alertId)
+      .where('id', '=', alert.id)
       .where('claimed_by', '=', owner)
       .execute()
       .catch(() => undefined)
     throw error
   }
 
-  const run = await findRun(deps.database, runId)
-  if (run !== null) {
-    alertRunsTotal.inc({ trigger, status: run.status })
-    alertRunSeconds.observe({ status: run.status }, (deps.clock() - started) / 1000)
-    deps.logger.info(
-      { alertId, runId, status: run.status, matched: run.matched, attempts: run.attempts },
-      'alert run finished',
-    )
+  alertRunsTotal.inc({ trigger, status: run.status })
+  alertRunSeconds.observe({ status: run.status }, (deps.clock() - started) / 1000)
+  const fields = {
+    alertId: alert.id,
+    runId: run.id,
+    status: run.status,
+    matched: run.matched,
+    attempts: run.attempts,
   }
+  // Runs with nothing to send are the common case: lifecycle detail, not news.
+  if (run.status === 'nothing_new') deps.logger.debug(fields, 'alert run finished')
+  else deps.logger.info(fields, 'alert run finished')
 
   return run
 }
@@ -341,7 +343,8 @@ export async function runAlertNow(
   if (alert === null) {
     throw new AppError('ALERT_NOT_FOUND', `alert ${alertId} does not exist`, { status: 404 })
   }
-  if (!(await claimAlertNow(deps.database, alertId, owner, deps.clock()))) {
+  const claimed = await claimAlertNow(deps.database, alert.id, owner, deps.clock())
+  if (claimed === null) {
     throw new AppError(
       'ALERT_BUSY',
       `alert ${alertId} is running now; try again when that run ends`,
@@ -351,10 +354,5 @@ export async function runAlertNow(
     )
   }
 
-  const run = await executeAlertRun(deps, alertId, owner, 'manual')
-  if (run === null) {
-    throw new AppError('ALERT_NOT_FOUND', `alert ${alertId} does not exist`, { status: 404 })
-  }
-
-  return run
+  return executeAlertRun(deps, claimed, owner, 'manual')
 }
