@@ -267,8 +267,12 @@ function serviceNowOptions(env: Env): Omit<ServiceNowConfig, 'baseUrl' | 'user' 
     ca,
     connectTimeoutMs: integer(env, 'SNOW_CONNECT_TIMEOUT_MS', 10_000, 100, 120_000),
     timeoutMs: integer(env, 'SNOW_TIMEOUT_MS', 30_000, 100, 600_000),
-    minSeverity: oneOf(env, 'ALIMS_TICKET_MIN_SEVERITY', ['high', 'medium', 'low'], 'medium')
-      .toUpperCase() as TicketSeverity,
+    minSeverity: oneOf(
+      env,
+      'ALIMS_TICKET_MIN_SEVERITY',
+      ['high', 'medium', 'low'],
+      'medium',
+    ).toUpperCase() as TicketSeverity,
     noteIntervalMs: integer(env, 'ALIMS_TICKET_NOTE_INTERVAL_MINUTES', 60, 0, 10_080) * 60_000,
     resolveTickets: flag(env, 'ALIMS_TICKET_RESOLVE', false),
     closeCode: text(env, 'SNOW_CLOSE_CODE') ?? 'Solved (Permanently)',
