@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 
+import { createAccountServices } from '../../../src/accounts/index.js'
+import { openDatabase } from '../../../src/db/database.js'
+import { createLogger } from '../../../src/observability/logger.js'
+import { buildServer } from '../../../src/web/server.js'
+
 import { createWebHarness, ORIGIN, PASSWORD, type WebHarness } from './web-harness.js'
 import { describeEachDialect } from '../../helpers/databases.js'
 
@@ -219,5 +224,34 @@ describeEachDialect('web sessions', (dialect) => {
 
     const actions = (await web.accounts.audit.list()).map((r) => r.action)
     expect(actions.slice(0, 3)).toEqual(['logout', 'login.success', 'login.failure'])
+  })
+
+  it('serves a session created by one web process from another', async () => {
+    const { cookie, csrf } = await web.login('alice')
+    // A second process: its own connection, its own services, the same database.
+    const database = openDatabase(web.test.url)
+    const other = await buildServer({
+      config: web.config,
+      logger: createLogger({ level: 'silent' }),
+      database,
+      accounts: createAccountServices(database),
+      uiDir: null,
+    })
+    try {
+      const me = await other.inject({ url: '/api/v1/me', headers: { cookie } })
+      expect(me.json<{ account: { username: string } }>().account.username).toBe('alice')
+      const logout = await other.inject({
+        method: 'DELETE',
+        url: '/api/v1/session',
+        headers: { cookie, origin: ORIGIN, 'x-csrf-token': csrf },
+      })
+      expect(logout.statusCode).toBe(204)
+      expect((await web.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(
+        401,
+      )
+    } finally {
+      await other.close()
+      await database.close()
+    }
   })
 })
