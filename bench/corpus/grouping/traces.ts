@@ -3,7 +3,7 @@ import type { Random } from './random.js'
 /** One kind of stack trace: its label and a generator of instances. */
 export interface TraceKind {
   label: string
-  format: 'java-trace' | 'python-trace' | 'node-trace'
+  format: 'java-trace' | 'python-trace' | 'node-trace' | 'go-trace'
   text: (r: Random) => string
 }
 
@@ -114,6 +114,22 @@ export const TRACES: readonly TraceKind[] = [
         `Error: connect ECONNREFUSED ${r.ip()}:${r.int(1024, 65535)}`,
         `    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:${line(r, 1490)}:16)`,
         `    at /app/src/clients/inventory.js:${line(r, 30)}:11`,
+      ].join('\n'),
+  },
+  {
+    label: 'go-index',
+    format: 'go-trace',
+    text: (r) =>
+      [
+        `panic: runtime error: index out of range [${r.int(3, 99)}] with length ${r.int(0, 3)}`,
+        '',
+        `goroutine ${r.int(1, 500)} [running]:`,
+        `github.com/acme/shop/store.(*Orders).Get(0xc0000${r.hex(5)}, 0x${r.hex(2)})`,
+        `\t/app/store/orders.go:${line(r, 40)} +0x${r.hex(2)}`,
+        'main.handler.func1(0x0)',
+        `\t/app/main.go:${line(r, 80)} +0x25`,
+        `net/http.HandlerFunc.ServeHTTP(0xc0000${r.hex(5)})`,
+        `\t/usr/local/go/src/net/http/server.go:${line(r, 2100)} +0x44`,
       ].join('\n'),
   },
 ]

@@ -38,6 +38,21 @@ const python = (line: number, value: number): string =>
     `ValueError: bad order ${value}`,
   ].join('\n')
 
+const go = (line: number, index: number): string =>
+  [
+    `panic: runtime error: index out of range [${index}] with length 3`,
+    '',
+    'goroutine 1 [running]:',
+    'runtime.gopanic(0xc000010000)',
+    `\t/usr/local/go/src/runtime/panic.go:${line + 800} +0x1d`,
+    'github.com/acme/shop/store.(*Orders).Get(0xc0000a2000, 0x5)',
+    `\t/app/store/orders.go:${line} +0x2a`,
+    'main.handler.func1(0x0)',
+    `\t/app/main.go:${line + 7} +0x25`,
+    'net/http.HandlerFunc.ServeHTTP(0xc0000b4000)',
+    `\t/usr/local/go/src/net/http/server.go:${line + 2100} +0x44`,
+  ].join('\n')
+
 describe('stackTemplate', () => {
   it('takes the exception types and the top application frames of a Java trace', () => {
     expect(stackTemplate(java(42))).toBe(
@@ -48,6 +63,13 @@ describe('stackTemplate', () => {
   it('takes innermost application frames of Node.js and Python traces', () => {
     expect(stackTemplate(node(10))).toBe('TypeError at Object.handler@orders.js < server.js')
     expect(stackTemplate(python(40, 1))).toBe('ValueError at db.py:save < views.py:create_order')
+  })
+
+  it('takes the panic and the application frames of a Go trace', () => {
+    expect(stackTemplate(go(42, 5))).toBe(
+      'panic: runtime error: index out of range [<NUM>] with length <NUM> at github.com/acme/shop/store.(*Orders).Get < main.handler.func<NUM>',
+    )
+    expect(stackTemplate(go(90, 7))).toBe(stackTemplate(go(42, 5)))
   })
 
   it('stays the same when line numbers and exception messages change', () => {

@@ -10,6 +10,10 @@ const PYTHON_FRAME = /^\s+File "([^"]+)", line \d+, in (\S+)/
 const EXCEPTION =
   /(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)*(?:[A-Z][\w$]*)?(?:Exception|Error|Exit|Interrupt|Throwable|Failure|Fault|Panic))(?=:|\s|$)/
 
+// Go prints a frame on two lines: the function with its arguments, then a tab, file and line.
+const GO_FUNC = /^((?:[\w.-]+\/)*[\w-]+(?:\.[\w-]+)*\.(?:\(\*?\w+\)\.)?[\w$]+(?:\.func\d+)*)\(.*\)$/
+const GO_FILE = /^\t\S+\.go:\d+/
+
 const JAVA_LIBRARY =
   /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|jakarta|org\.springframework|org\.apache|org\.hibernate|org\.eclipse|io\.netty|io\.undertow|reactor|akka|com\.google|com\.fasterxml)\./
 const NODE_LIBRARY = /^node:|^internal\/|[\\/]node_modules[\\/]/
@@ -57,6 +61,15 @@ function frameOf(line: string): Frame | null {
   return null
 }
 
+// Go's standard library has no dot in its first path element (runtime, net/http); main and
+// modules (github.com/…) are the application's.
+function goFrame(name: string): Frame {
+  const first = name.split('/')[0] ?? ''
+  const element = name.includes('/') ? first : (first.split('.')[0] ?? '')
+
+  return { name: stable(name), isLibrary: element !== 'main' && !element.includes('.') }
+}
+
 function pick(frames: readonly Frame[]): string[] {
   const own = frames.filter((frame) => !frame.isLibrary)
 
@@ -64,7 +77,7 @@ function pick(frames: readonly Frame[]): string[] {
 }
 
 /**
- * The template of a multi-line stack trace (Java, Node.js, Python): the exception types,
+ * The template of a multi-line stack trace (Java, Node.js, Python, Go): the exception types,
  * outermost first with their causes, and the top application frames without line numbers,
  * skipping library frames when the trace has frames of its own. Null when `raw` holds no frames.
  */
@@ -77,8 +90,11 @@ export function stackTemplate(raw: string): string | null {
   let isPython = false
   let firstText: string | null = null
   let inCause = false
+  let previous = ''
   for (const line of lines) {
-    const frame = frameOf(line)
+    const goFunction = GO_FILE.test(line) ? GO_FUNC.exec(previous)?.[1] : undefined
+    previous = line
+    const frame = goFunction === undefined ? frameOf(line) : goFrame(goFunction)
     if (frame !== null) {
       // Java and Node list the innermost frame first and causes after; keep the first block.
       if (!inCause || isPython) frames.push(frame)
