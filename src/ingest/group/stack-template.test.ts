@@ -72,6 +72,19 @@ describe('stackTemplate', () => {
     expect(stackTemplate(go(90, 7))).toBe(stackTemplate(go(42, 5)))
   })
 
+  it('reads .NET traces like Java ones', () => {
+    const trace = (line: number): string =>
+      [
+        'System.InvalidOperationException: Sequence contains no elements',
+        '   at System.Linq.ThrowHelper.ThrowNoElementsException()',
+        `   at Acme.Orders.OrderService.Process(Int32 id) in C:\\src\\OrderService.cs:line ${line}`,
+      ].join('\n')
+    expect(stackTemplate(trace(42))).toBe(
+      'System.InvalidOperationException at Acme.Orders.OrderService.Process',
+    )
+    expect(stackTemplate(trace(43))).toBe(stackTemplate(trace(42)))
+  })
+
   it('stays the same when line numbers and exception messages change', () => {
     expect(stackTemplate(java(42))).toBe(stackTemplate(java(97, 'order 9 cancelled')))
     expect(stackTemplate(node(10))).toBe(stackTemplate(node(311)))

@@ -15,7 +15,7 @@ const GO_FUNC = /^((?:[\w.-]+\/)*[\w-]+(?:\.[\w-]+)*\.(?:\(\*?\w+\)\.)?[\w$]+(?:
 const GO_FILE = /^\t\S+\.go:\d+/
 
 const JAVA_LIBRARY =
-  /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|jakarta|org\.springframework|org\.apache|org\.hibernate|org\.eclipse|io\.netty|io\.undertow|reactor|akka|com\.google|com\.fasterxml)\./
+  /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|jakarta|org\.springframework|org\.apache|org\.hibernate|org\.eclipse|io\.netty|io\.undertow|reactor|akka|com\.google|com\.fasterxml|System|Microsoft)\./
 const NODE_LIBRARY = /^node:|^internal\/|[\\/]node_modules[\\/]/
 const PYTHON_LIBRARY = /[\\/](?:site-packages|dist-packages)[\\/]|[\\/]lib[\\/]python\d|^<frozen /
 
@@ -77,7 +77,7 @@ function pick(frames: readonly Frame[]): string[] {
 }
 
 /**
- * The template of a multi-line stack trace (Java, Node.js, Python, Go): the exception types,
+ * The template of a multi-line stack trace (Java and .NET, Node.js, Python, Go): the exception types,
  * outermost first with their causes, and the top application frames without line numbers,
  * skipping library frames when the trace has frames of its own. Null when `raw` holds no frames.
  */
