@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  mkdirSync,
   closeSync,
   copyFileSync,
   openSync,
@@ -54,6 +55,17 @@ describe('Tailer', () => {
       [4, 8, 2],
       [8, 14, 3],
     ])
+  })
+
+  it('finds files in folders created after it started, under a ** glob', async () => {
+    fx.start({ globs: [fx.path('logs/**/*.log')] })
+    mkdirSync(fx.path('logs/api/v2'), { recursive: true })
+    writeFileSync(fx.path('logs/api/v2/deep.log'), 'deep\n')
+    writeFileSync(fx.path('logs/top.log'), 'top\n')
+    writeFileSync(fx.path('logs/api/ignored.txt'), 'not a log\n')
+    await waitFor(count(2))
+
+    expect(fx.sink.texts().sort()).toEqual(['deep', 'top'])
   })
 
   it('starts at the end of files found at start-up when startAt is end', async () => {
