@@ -235,6 +235,48 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     await page.screenshot({ path: join(RESULTS, 'incident-hostile.png'), fullPage: true })
   })
 
+  it('resolves the selected incidents in bulk', async () => {
+    await page.goto(`${base}/incidents?q=${encodeURIComponent('service:cache')}`)
+    await page.getByRole('rowheader', { name: 'cache miss storm on shard 4' }).waitFor()
+
+    await page.getByLabel('Select all incidents on this page').check()
+    await page
+      .getByRole('group', { name: 'Change the selected incidents' })
+      .getByRole('button', { name: 'Resolve' })
+      .click()
+
+    await page.getByRole('status').filter({ hasText: '1 incident(s) set to resolved.' }).waitFor()
+    await page.getByRole('row').filter({ hasText: 'resolved' }).waitFor()
+    const row = await webDb.db
+      .selectFrom('incidents')
+      .select(['status', 'status_changed_by'])
+      .where('service', '=', 'cache')
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ status: 'resolved', status_changed_by: 'admin' })
+  })
+
+  it('offers a viewer no selection and no status buttons', async () => {
+    await createAccountServices(webDb).users.create(
+      { username: 'vera', role: 'viewer', password: 'vera viewer password' },
+      { id: null, name: 'test' },
+    )
+    const context = await browser.newContext()
+    const viewer = await context.newPage()
+    await viewer.goto(`${base}/login?next=%2Fincidents`)
+    await viewer.getByLabel('Username').fill('vera')
+    await viewer.getByLabel('Password').fill('vera viewer password')
+    await viewer.getByRole('button', { name: 'Log in' }).click()
+    await viewer.getByRole('rowheader', { name: 'payment declined for order 123' }).waitFor()
+
+    expect(await viewer.getByRole('checkbox').count()).toBe(0)
+    await viewer.getByRole('link', { name: 'payment declined for order 123' }).click()
+    await viewer.getByRole('heading', { name: 'History' }).waitFor()
+    expect(
+      await viewer.getByRole('button', { name: /Acknowledge|Resolve|Ignore|Reopen/ }).count(),
+    ).toBe(0)
+    await context.close()
+  })
+
   it('lists the watched file on the Sources page', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })

@@ -37,3 +37,8 @@ export function formatBytes(bytes: number): string {
 export function formatCount(n: number): string {
   return n.toLocaleString()
 }
+
+/** "1 occurrence", "3 occurrences": a count with its noun (regular plurals only). */
+export function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${n === 1 ? noun : `${noun}s`}`
+}

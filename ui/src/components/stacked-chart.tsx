@@ -51,7 +51,11 @@ export function StackedChart({ times, layers, label, height = 220 }: StackedChar
       cursor: { points: { show: false } },
       legend: { live: true },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-      axes: [{}, { size: 50 }],
+      // Counts are whole numbers: ticks never fall between them.
+      axes: [
+        {},
+        { size: 50, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 1e5, 1e6] },
+      ],
       series: [
         {},
         ...order.map((i) => {

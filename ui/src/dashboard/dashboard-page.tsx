@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Link } from 'react-router-dom'
 
 import { ApiError, api } from '../api/client.js'
-import { ago, formatCount } from '../components/format.js'
+import { ago, formatCount, plural } from '../components/format.js'
 import { NewcomerHelp } from '../components/newcomer-help.js'
 import { Page } from '../components/page.js'
 import { SeverityBadge, StatusBadge } from '../components/severity-badge.js'
@@ -105,7 +105,7 @@ export function DashboardPage() {
           <section className="panel" aria-labelledby="chart-title">
             <h2 id="chart-title">Occurrences over time</h2>
             <p className="muted">
-              {formatCount(inWindow)} occurrences from {new Date(stats.from).toLocaleString()} to{' '}
+              {plural(inWindow, 'occurrence')} from {new Date(stats.from).toLocaleString()} to{' '}
               {new Date(stats.to).toLocaleString()}:{' '}
               {SEVERITIES.map((s) => `${s} ${formatCount(stats.occurrences[s])}`).join(', ')}.
             </p>
@@ -131,9 +131,7 @@ export function DashboardPage() {
                       >
                         {s.service}
                       </Link>
-                      <span className="muted">
-                        {formatCount(s.count)} occurrences · {s.incidents} incidents
-                      </span>
+                      <span className="muted">{plural(s.count, 'occurrence')}</span>
                     </li>
                   ))}
                 </ol>

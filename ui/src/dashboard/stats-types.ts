@@ -9,7 +9,8 @@ export interface Stats {
   occurrences: Record<Severity, number>
   byStatus: Record<Status, number>
   openBySeverity: Record<Severity, number>
-  topServices: { service: string; count: number; incidents: number }[]
+  /** Occurrences in the window per service, most first. */
+  topServices: { service: string; count: number }[]
   topIncidents: {
     id: number
     title: string

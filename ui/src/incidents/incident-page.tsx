@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router-dom'
 import { ApiError, api } from '../api/client.js'
 import { useAuth } from '../auth/auth-context.js'
 import { EmptyState } from '../components/empty-state.js'
-import { formatCount, formatTime } from '../components/format.js'
+import { formatCount, formatTime, plural } from '../components/format.js'
 import { LogText, TemplateText } from '../components/log-text.js'
 import { Page } from '../components/page.js'
 import { SeverityBadge, StatusBadge } from '../components/severity-badge.js'
@@ -145,7 +145,7 @@ export function IncidentPage() {
         <StatusBadge status={incident.status} />
         {incident.isRegression && <span className="badge status-open">regressed</span>}
         <span className="muted">
-          #{incident.id} · {incident.service} · {formatCount(incident.count)} occurrences
+          #{incident.id} · {incident.service} · {plural(incident.count, 'occurrence')}
         </span>
       </div>
       <section className="panel" aria-labelledby="what-title">
