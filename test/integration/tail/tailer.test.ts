@@ -289,15 +289,19 @@ describe('Tailer', () => {
     writeFileSync(app, Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n') + '\n')
     const tailer = fx.start({ batchEvents: 500, chunkBytes: 4096 })
     await waitFor(() => (tailer.sources()[0]?.offset ?? 0) > 0)
+    const reachedFirst = tailer.sources()[0]?.offset ?? 0
     await new Promise((r) => setTimeout(r, 200))
 
-    // The first batch waits in the store, so reading stopped after about one batch.
+    // The first batch waits in the store, so reading stopped after that batch's last read:
+    // 500 lines plus at most one 4 KiB read of the 20,000 lines (about 209 KB).
     expect(fx.sink.events).toHaveLength(0)
+    expect(tailer.sources()[0]?.offset).toBe(reachedFirst)
+    expect(reachedFirst).toBeLessThanOrEqual(500 * 11 + 4096)
     fx.sink.gate = null
     open()
     await waitFor(count(20_000))
 
-    expect(fx.sink.largestBatch).toBeLessThanOrEqual(500 + 4096)
+    expect(fx.sink.largestBatch).toBeLessThanOrEqual(500 + Math.ceil(4096 / 7))
     expect(new Set(fx.sink.texts()).size).toBe(20_000)
   })
 
