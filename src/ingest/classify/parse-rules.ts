@@ -1,18 +1,10 @@
-import {
-  LineCounter,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml'
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Pair, type YAMLMap } from 'yaml'
 
 import { LEVELS, levelRank, type Level } from '../event.js'
-import { compileGlobs, compileRegex, compileWords } from './compile-condition.js'
+import { compileGlobs, compileWords } from './compile-condition.js'
 import type { FieldCondition, Rule, RuleOutcome } from './rule.js'
-import { rulesInvalid, type RulesProblem } from './rules-problem.js'
+import { rulesInvalid } from './rules-problem.js'
+import { RulesReader, keyName } from './rules-reader.js'
 
 /** Largest rules file accepted, in bytes of text. */
 export const MAX_RULES_BYTES = 1024 * 1024
@@ -34,84 +26,7 @@ const RULE_KEYS = [
   'ticket',
 ] as const
 
-const LEVEL_ALIASES: Record<string, Level> = {
-  warning: 'warn',
-  err: 'error',
-  critical: 'fatal',
-  crit: 'fatal',
-}
-
-// Reads YAML nodes, noting each problem at the node it concerns.
-class Reader {
-  readonly problems: RulesProblem[] = []
-  readonly #file: string
-  readonly #lines: LineCounter
-
-  constructor(file: string, lines: LineCounter) {
-    this.#file = file
-    this.#lines = lines
-  }
-
-  fail(node: unknown, reason: string, offset?: number): null {
-    const at = offset ?? (node as Node | null)?.range?.[0] ?? 0
-    const { line, col } = this.#lines.linePos(at)
-    this.problems.push({ file: this.#file, line, column: col, reason })
-
-    return null
-  }
-
-  string(node: unknown, what: string): string | null {
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-      const value = String(node.value)
-      if (value.trim() !== '') return value
-    }
-
-    return this.fail(node, `${what} must be a non-empty string`)
-  }
-
-  strings(node: unknown, what: string): string[] | null {
-    if (!isSeq(node)) {
-      const one = this.string(node, what)
-
-      return one === null ? null : [one]
-    }
-
-    const items = node.items.map((item) => this.string(item, `each entry of ${what}`))
-    if (items.length === 0) return this.fail(node, `${what} must not be an empty list`)
-
-    return items.every((item) => item !== null) ? items : null
-  }
-
-  level(node: unknown, what: string): Level | null {
-    const text = this.string(node, what)
-    if (text === null) return null
-
-    const word = text.trim().toLowerCase()
-    const level = (LEVELS as readonly string[]).includes(word)
-      ? (word as Level)
-      : LEVEL_ALIASES[word]
-
-    return (
-      level ??
-      this.fail(node, `${what} must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(text)}`)
-    )
-  }
-
-  regex(node: unknown, what: string): ((text: string) => boolean) | null {
-    const pattern = this.string(node, what)
-    if (pattern === null) return null
-
-    const compiled = compileRegex(pattern)
-
-    return compiled.ok ? compiled.value : this.fail(node, `${what}: ${compiled.reason}`)
-  }
-}
-
-function keyName(pair: Pair): string {
-  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-}
-
-function fieldCondition(reader: Reader, pair: Pair): FieldCondition | null {
+function fieldCondition(reader: RulesReader, pair: Pair): FieldCondition | null {
   const name = keyName(pair)
   const node = pair.value
   const what = `field ${JSON.stringify(name)}`
@@ -146,7 +61,7 @@ function fieldCondition(reader: Reader, pair: Pair): FieldCondition | null {
   return values === null ? null : { name, test: (text) => values.includes(text) }
 }
 
-function outcome(reader: Reader, node: unknown): RuleOutcome | null {
+function outcome(reader: RulesReader, node: unknown): RuleOutcome | null {
   const text = isScalar(node) && typeof node.value === 'string' ? node.value.trim() : null
   const upper = text?.toUpperCase()
   if (upper === 'HIGH' || upper === 'MEDIUM' || upper === 'LOW') return upper
@@ -167,7 +82,7 @@ function levelsOf(exact: readonly Level[] | null, min: Level | null): boolean[] 
   })
 }
 
-function readRule(reader: Reader, node: YAMLMap, position: number): Rule | null {
+function readRule(reader: RulesReader, node: YAMLMap, position: number): Rule | null {
   const before = reader.problems.length
   const get = (key: string): unknown => node.items.find((p) => keyName(p) === key)?.value
   const has = (key: string): boolean => node.items.some((p) => keyName(p) === key)
@@ -256,7 +171,7 @@ export function parseRules(text: string, file: string): Rule[] {
 
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  const reader = new Reader(file, lines)
+  const reader = new RulesReader(file, lines)
   for (const error of doc.errors) {
     reader.fail(null, `YAML syntax: ${error.message.split('\n')[0] ?? error.code}`, error.pos[0])
   }
