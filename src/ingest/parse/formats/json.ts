@@ -56,6 +56,17 @@ function valueAt(text: string, at: number): unknown {
     return close === -1 ? undefined : text.slice(at + 1, close)
   }
 
+  // Small integers (pino and bunyan levels) without slicing.
+  let small = 0
+  let i = at
+  for (; i < at + 3; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) break
+    small = small * 10 + digit
+  }
+  const stop = text.charCodeAt(i)
+  if (i > at && (stop === 44 || stop === 125 || stop === 32)) return small
+
   let end = at
   while (end < text.length && end - at < 24) {
     const c = text.charCodeAt(end)

@@ -8,16 +8,15 @@ const TIME_KEYS = ['ts', 'time', 'timestamp', 't', '@timestamp']
 const MESSAGE_KEYS = ['msg', 'message', 'desc']
 const SERVICE_KEYS = ['service', 'app', 'application', 'job_id', 'source', 'logger', 'component']
 
+// Characters a logfmt key may hold: letters, digits, `_ . - @`.
+const KEY_CHARS = new Uint8Array(128)
+for (let code = 0; code < 128; code++) {
+  const char = String.fromCharCode(code)
+  if (/[A-Za-z0-9_.@-]/.test(char)) KEY_CHARS[code] = 1
+}
+
 function isKeyChar(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 48 && code <= 57) ||
-    code === 95 ||
-    code === 46 ||
-    code === 45 ||
-    code === 64
-  )
+  return code < 128 && KEY_CHARS[code] === 1
 }
 
 // The value of `key` (`level=`) when it stands at the start or after a space, or undefined.
