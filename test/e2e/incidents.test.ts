@@ -193,6 +193,28 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
       .poll(() => page.getByRole('rowheader').allTextContents())
       .toEqual(['payment declined for order 123'])
     await page.screenshot({ path: join(RESULTS, 'incidents.png'), fullPage: true })
+
+    await page.getByRole('button', { name: 'Syntax help' }).click()
+    const help = page.getByRole('dialog', { name: 'Search syntax' })
+    await help.getByText('count:>100').waitFor()
+    await page.keyboard.press('Escape')
+    await help.waitFor({ state: 'detached' })
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Syntax help')
+    expect(
+      await page.getByRole('link', { name: 'Create alert from this search' }).getAttribute('href'),
+    ).toBe('/alerts/new?q=service%3Apayments')
+
+    await page.getByRole('button', { name: 'Save search' }).click()
+    await page.getByLabel('Name of the search').fill('Payments')
+    await page.getByLabel('Share with everyone').check()
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved as "Payments".' }).waitFor()
+    await page.goto(`${base}/incidents`)
+    await page.getByLabel('Saved searches').selectOption({ label: 'Payments (shared)' })
+    await page.waitForURL(/\/incidents\?q=service%3Apayments$/)
+    await expect
+      .poll(() => page.getByRole('rowheader').allTextContents())
+      .toEqual(['payment declined for order 123'])
   })
 
   it('opens an incident and acknowledges it; the history names who did it', async () => {

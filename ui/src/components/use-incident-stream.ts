@@ -46,8 +46,12 @@ export function useIncidentStream(
   return state
 }
 
-/** Calls `fn` once, `ms` after the last of a burst of calls; pending calls die with the component. */
-export function useDebounced(fn: () => void, ms: number): () => void {
+/**
+ * Coalesces bursts: the first call schedules `fn` `ms` later and calls until then join it, so a
+ * steady stream of changes refreshes at most once per `ms` instead of never. Pending calls die
+ * with the component.
+ */
+export function useCoalesced(fn: () => void, ms: number): () => void {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const latest = useRef(fn)
   useEffect(() => {
@@ -61,7 +65,8 @@ export function useDebounced(fn: () => void, ms: number): () => void {
   )
 
   const trigger = useRef(() => {
-    if (timer.current !== null) clearTimeout(timer.current)
+    if (timer.current !== null) return
+
     timer.current = setTimeout(() => {
       timer.current = null
       latest.current()

@@ -8,7 +8,7 @@ import { Page } from '../components/page.js'
 import { SeverityBadge, StatusBadge } from '../components/severity-badge.js'
 import { StackedChart } from '../components/stacked-chart.js'
 import { rangeParams, TimeRangePicker, type TimeRange } from '../components/time-range.js'
-import { streamLabel, useDebounced, useIncidentStream } from '../components/use-incident-stream.js'
+import { streamLabel, useCoalesced, useIncidentStream } from '../components/use-incident-stream.js'
 import { SEVERITIES, type IncidentPage } from '../incidents/incident-types.js'
 
 import { AlertSummary } from './alert-summary.js'
@@ -17,8 +17,8 @@ import { SummaryCards } from './summary-cards.js'
 import '../components/widgets.css'
 import './dashboard.css'
 
-/** Live figures are fetched again this long after the last change of a burst. */
-const REFRESH_DEBOUNCE_MS = 250
+/** Live figures are fetched again this long after a change, at most once per this period. */
+const REFRESH_COALESCE_MS = 250
 const NEWEST = 8
 
 /** The operator's daily screen: counts, occurrences over time, noisy services, newest incidents. */
@@ -56,11 +56,11 @@ export function DashboardPage() {
     }
   }, [range, version])
 
-  const refresh = useDebounced(
+  const refresh = useCoalesced(
     useCallback(() => {
       setVersion((v) => v + 1)
     }, []),
-    REFRESH_DEBOUNCE_MS,
+    REFRESH_COALESCE_MS,
   )
   const stream = useIncidentStream(refresh, refresh)
 
@@ -101,7 +101,11 @@ export function DashboardPage() {
       ) : (
         <>
           <SummaryCards stats={stats} />
-          {total === 0 && <NewcomerHelp />}
+          {total === 0 && (
+            <div className="newcomer">
+              <NewcomerHelp />
+            </div>
+          )}
           <section className="panel" aria-labelledby="chart-title">
             <h2 id="chart-title">Occurrences over time</h2>
             <p className="muted">

@@ -9,7 +9,7 @@ import { LogText, TemplateText } from '../components/log-text.js'
 import { Page } from '../components/page.js'
 import { SeverityBadge, StatusBadge } from '../components/severity-badge.js'
 import { StackedChart } from '../components/stacked-chart.js'
-import { useDebounced, useIncidentStream } from '../components/use-incident-stream.js'
+import { useCoalesced, useIncidentStream } from '../components/use-incident-stream.js'
 import { SEVERITY_COLORS } from '../dashboard/stats-types.js'
 import '../components/widgets.css'
 
@@ -91,9 +91,9 @@ export function IncidentPage() {
   const reload = useCallback(() => {
     setVersion((v) => v + 1)
   }, [])
-  const debounced = useDebounced(reload, 300)
+  const coalesced = useCoalesced(reload, 300)
   useIncidentStream((change: IncidentChange) => {
-    if (change.incident?.id === numericId) debounced()
+    if (change.incident?.id === numericId) coalesced()
   }, reload)
 
   const chart = useMemo(() => {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 
 import { ApiError, api } from '../api/client.js'
+import { useAuth } from '../auth/auth-context.js'
 
 interface SavedSearch {
   id: number
@@ -18,6 +19,7 @@ export function SavedSearchMenu({
   query: string
   onPick: (query: string) => void
 }) {
+  const { account } = useAuth()
   const [saved, setSaved] = useState<SavedSearch[]>([])
   const [isSaving, setSaving] = useState(false)
   const [name, setName] = useState('')
@@ -72,7 +74,11 @@ export function SavedSearchMenu({
           {saved.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name}
-              {s.shared ? ` (shared by ${s.owner ?? '?'})` : ''}
+              {s.owner !== account?.username
+                ? ` (by ${s.owner ?? '?'})`
+                : s.shared
+                  ? ' (shared)'
+                  : ''}
             </option>
           ))}
         </select>
