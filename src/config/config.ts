@@ -75,6 +75,8 @@ export interface Config {
   serviceNow: ServiceNowConfig | null
   logLevel: string
   maxLineBytes: number
+  /** Idle ms before a line without a newline is handed on as partial (ALIMS_PARTIAL_LINE_MS). */
+  partialLineMs: number
   startAt: StartPosition
   notices: readonly ConfigNotice[]
 }
@@ -330,6 +332,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     serviceNow: serviceNow(env),
     logLevel: level,
     maxLineBytes: integer(env, 'ALIMS_MAX_LINE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    partialLineMs: integer(env, 'ALIMS_PARTIAL_LINE_MS', 5000, 100, 3_600_000),
     startAt: oneOf<StartPosition>(env, 'ALIMS_START_AT', ['start', 'end'], 'start'),
     notices,
   }

@@ -63,6 +63,7 @@ export async function startWorker(deps: IngestDeps): Promise<RunningWorker> {
     checkpoints: await loadCheckpoints(database.db),
     startAt: config.startAt,
     maxLineBytes: config.maxLineBytes,
+    partialAfterMs: config.partialLineMs,
   })
   const onHangup = (): void => {
     void rules.reload()
