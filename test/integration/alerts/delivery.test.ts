@@ -1,8 +1,11 @@
+import { PassThrough } from 'node:stream'
+
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
 
 import { findAlert } from '../../../src/alerts/alert-repository.js'
 import { listRuns } from '../../../src/alerts/alert-run.js'
 import { startAlertScheduler, type AlertScheduler } from '../../../src/alerts/alert-scheduler.js'
+import { createLogger } from '../../../src/observability/logger.js'
 import {
   createTestDatabase,
   describeEachDialect,
@@ -191,5 +194,43 @@ describeEachDialect('alert delivery', (dialect) => {
     )
     expect(mail.html).not.toContain('<script>')
     expect(mail.text).toContain('ERROR <script>alert(1)</script>')
+  })
+
+  it('logs run outcomes without incident text, email content or addresses, even at debug', async () => {
+    const stream = new PassThrough()
+    const lines: string[] = []
+    stream.on('data', (c: Buffer) => lines.push(c.toString('utf8')))
+    await scheduler()
+    scheduler = startAlertScheduler({
+      database: test.database,
+      config: {
+        smtp: { ...smtpTo(sink.port), user: 'mailer', password: 'smtp-secret-pw' },
+        dataDir: '/nonexistent',
+        publicUrl: 'https://alims.example.com',
+      },
+      logger: createLogger({ level: 'debug', destination: stream }),
+      clock: clock.read,
+      timers: false,
+      retry: { attempts: 2, backoffMs: 1 },
+      sleep: () => Promise.resolve(),
+    })
+    await addAlert(test.database, T0, { recipients: ['private.person@example.com'] })
+    await addIncident(test.database, {
+      at: T0 + 10_000,
+      title: 'ERROR token=hunter2 for user private.person',
+    })
+    sink.mode = 'reject'
+    clock.set(T0 + MINUTE + 1000)
+    await scheduler.tick()
+    sink.mode = 'accept'
+    clock.set(T0 + 2 * MINUTE + 1000)
+    await scheduler.tick()
+
+    const log = lines.join('')
+    expect(log).toContain('alert email attempt failed')
+    expect(log).toContain('alert run finished')
+    for (const secret of ['hunter2', 'private.person', 'smtp-secret-pw', 'ERROR token']) {
+      expect(log).not.toContain(secret)
+    }
   })
 })
