@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
+import { registry } from '../../observability/metrics.js'
 import type { LogEvent } from '../event.js'
 import type { Line } from '../line.js'
 
@@ -208,7 +209,18 @@ describe('LineAssembler', () => {
     )
   })
 
-  it('falls back to plain text for invalid JSON that looks like JSON', () => {
+  it('falls back to plain text for invalid JSON that looks like JSON, and counts it', async () => {
+    const count = async () =>
+      (await registry.getSingleMetric('alims_parse_fallbacks_total')?.get())?.values.find(
+        (value) => value.labels.format === 'json',
+      )?.value ?? 0
+    const before = await count()
+    const [broken] = run('{"level":"warn", "msg": oops}')
+
+    expect(broken?.format).toBe('plain')
+    expect(broken?.level).toBe('warn')
+    expect(await count()).toBe(before + 1)
+
     const [event] = run('{"level":"error","msg":"cut off"')
 
     expect(event?.format).toBe('plain')

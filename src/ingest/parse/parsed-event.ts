@@ -1,7 +1,14 @@
+import { counter } from '../../observability/metrics.js'
 import type { Level, LogEvent } from '../event.js'
 
 import type { LineFormat, ParsedLine } from './format.js'
 import { plainFormat } from './formats/plain.js'
+
+const fallbacks = counter(
+  'alims_parse_fallbacks_total',
+  'Events whose format was recognised but whose text it could not read (e.g. invalid JSON), read as plain text instead',
+  ['format'],
+)
 
 /** The read time shared by the events made between two clock readings (epoch ms). */
 export interface ReadClock {
@@ -78,6 +85,7 @@ export class ParsedEvent implements LogEvent {
       // A format that cannot read its own line after all: the plain fallback reads it.
     }
     if (parsed === null) {
+      fallbacks.inc({ format: this.#format.name })
       this.#format = plainFormat
       parsed = { timestamp: NaN, message: head, service: null, fields: {} }
     }
