@@ -3,44 +3,32 @@ import { parseArgs } from 'node:util'
 import { AppError } from '../../errors/app-error.js'
 import type { Command } from '../command.js'
 import { openMigrated } from '../context.js'
-import { Supervisor, type ChildSpec } from '../supervisor.js'
-
-function count(value: string | undefined, flag: string): number {
-  if (value === undefined) return 1
-  if (!/^\d+$/.test(value) || Number(value) < 0 || Number(value) > 32) {
-    throw new AppError('USAGE', `${flag} must be an integer 0-32, got ${JSON.stringify(value)}`)
-  }
-
-  return Number(value)
-}
+import { parseStartLayout, planChildren } from '../start-plan.js'
+import { Supervisor } from '../supervisor.js'
 
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the web process and the worker, restarting either if it crashes',
-  usage: 'alims start [--webs M] [--workers N]',
+  usage: 'alims start [--webs M] [--workers N] [--worker-paths "GLOBS;GLOBS…"]',
   async run(context) {
     const { values } = parseArgs({
       args: context.argv,
-      options: { webs: { type: 'string' }, workers: { type: 'string' } },
+      options: {
+        webs: { type: 'string' },
+        workers: { type: 'string' },
+        'worker-paths': { type: 'string' },
+      },
       strict: true,
     })
-    const webs = count(values.webs, '--webs')
-    const workers = count(values.workers, '--workers')
     const { config, logger } = context.setup()
+    const layout = parseStartLayout(values, config.port)
     const log = logger.child({ component: 'supervisor' })
 
     // Migrate once here, so that children starting together never race on a fresh database.
     const database = await openMigrated(config, log)
     await database.close()
 
-    const children: ChildSpec[] = []
-    for (let i = 0; i < webs; i += 1) {
-      const env = i === 0 ? {} : { PORT: String(config.port + i) }
-      children.push({ name: webs === 1 ? 'web' : `web-${i + 1}`, args: ['web'], env })
-    }
-    for (let i = 0; i < workers; i += 1) {
-      children.push({ name: workers === 1 ? 'worker' : `worker-${i + 1}`, args: ['worker'] })
-    }
+    const children = planChildren(layout)
 
     const script = process.argv[1]
     if (script === undefined)
