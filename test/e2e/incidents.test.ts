@@ -162,6 +162,20 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     await page.getByText('open HIGH').waitFor()
     await page.waitForTimeout(300)
     await page.screenshot({ path: join(RESULTS, 'dashboard.png'), fullPage: true })
+
+    const ranges = page.getByRole('group', { name: 'Time range' })
+    await ranges.getByRole('button', { name: '7 d' }).click()
+    await page.waitForURL(/\/\?range=7d$/)
+    expect(await ranges.getByRole('button', { name: '7 d' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    )
+    await page.getByText('4 occurrences from').waitFor()
+    await ranges.getByRole('button', { name: 'Custom' }).click()
+    await page.getByLabel('From').fill('2020-01-01T00:00')
+    await page.getByLabel('To (empty: now)').fill('2020-01-02T00:00')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.waitForURL(/range=custom&from=2020/)
+    await page.getByText('0 occurrences from').waitFor()
   })
 
   it('searches with the language, and the address carries the query', async () => {

@@ -16,6 +16,29 @@ const PRESETS: { key: Exclude<RangeKey, 'custom'>; label: string }[] = [
   { key: '30d', label: '30 d' },
 ]
 
+const KEYS: readonly RangeKey[] = ['1h', '24h', '7d', '30d', 'custom']
+
+/** Reads a range from the address (`?range=7d`, or `?range=custom&from=…&to=…`); default 24 h. */
+export function readRange(params: URLSearchParams): TimeRange {
+  const key = params.get('range') as RangeKey | null
+  const from = params.get('from')
+  const to = params.get('to')
+  if (key === 'custom' && from !== null && !Number.isNaN(Date.parse(from))) {
+    return { key, from, ...(to !== null && !Number.isNaN(Date.parse(to)) ? { to } : {}) }
+  }
+
+  return { key: key !== null && key !== 'custom' && KEYS.includes(key) ? key : '24h' }
+}
+
+/** The address form of a range, so a dashboard link keeps its window. */
+export function writeRange(range: TimeRange): URLSearchParams {
+  const params = new URLSearchParams({ range: range.key })
+  if (range.from !== undefined) params.set('from', range.from)
+  if (range.to !== undefined) params.set('to', range.to)
+
+  return params
+}
+
 /** The `from`/`to` query parameters of a range, as the stats API takes them. */
 export function rangeParams(range: TimeRange): Record<string, string> {
   if (range.key !== 'custom') return { from: `-${range.key}` }

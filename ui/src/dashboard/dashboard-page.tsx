@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { Link } from 'react-router-dom'
+import { Link, useSearchParams } from 'react-router-dom'
 
 import { ApiError, api } from '../api/client.js'
 import { ago, formatCount, plural } from '../components/format.js'
@@ -7,7 +7,13 @@ import { NewcomerHelp } from '../components/newcomer-help.js'
 import { Page } from '../components/page.js'
 import { SeverityBadge, StatusBadge } from '../components/severity-badge.js'
 import { StackedChart } from '../components/stacked-chart.js'
-import { rangeParams, TimeRangePicker, type TimeRange } from '../components/time-range.js'
+import {
+  rangeParams,
+  readRange,
+  TimeRangePicker,
+  writeRange,
+  type TimeRange,
+} from '../components/time-range.js'
 import { streamLabel, useCoalesced, useIncidentStream } from '../components/use-incident-stream.js'
 import { SEVERITIES, type IncidentPage } from '../incidents/incident-types.js'
 
@@ -23,7 +29,12 @@ const NEWEST = 8
 
 /** The operator's daily screen: counts, occurrences over time, noisy services, newest incidents. */
 export function DashboardPage() {
-  const [range, setRange] = useState<TimeRange>({ key: '24h' })
+  const [params, setParams] = useSearchParams()
+  const rangeKey = params.toString()
+  const range = useMemo(() => readRange(new URLSearchParams(rangeKey)), [rangeKey])
+  const setRange = (next: TimeRange) => {
+    setParams(writeRange(next))
+  }
   const [stats, setStats] = useState<Stats | null>(null)
   const [newest, setNewest] = useState<IncidentPage | null>(null)
   const [error, setError] = useState<string | null>(null)
