@@ -75,3 +75,19 @@ export async function countOccurrences(
 
   return Number(row?.total ?? 0)
 }
+
+/**
+ * True when any incident was created or recurred in `(from, to]`: one index probe that spares the
+ * search of a quiet window, the common case of frequent alerts.
+ */
+export async function hasActivity(database: Database, from: number, to: number): Promise<boolean> {
+  const row = await database.db
+    .selectFrom('incidents')
+    .select('id')
+    .where('activity_at', '>', from)
+    .where('activity_at', '<=', to)
+    .limit(1)
+    .executeTakeFirst()
+
+  return row !== undefined
+}
