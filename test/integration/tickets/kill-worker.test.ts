@@ -112,9 +112,11 @@ describeEachDialect('a worker killed while draining', (dialect) => {
 
     const kills: number[] = []
     for (let round = 0; round < 6; round += 1) {
+      const sent = fake.requests.length
       const child = await startWorker(t, fake)
-      const delay = 150 + Math.floor(Math.random() * 600)
-      await sleep(delay)
+      // Kill at a random point after this worker has begun talking to ServiceNow.
+      for (let i = 0; i < 1000 && fake.requests.length === sent; i += 1) await sleep(10)
+      await sleep(Math.floor(Math.random() * 400))
       await killHard(child)
       kills.push(fake.incidents().length)
     }
