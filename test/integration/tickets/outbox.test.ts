@@ -49,6 +49,48 @@ describe('ticket policy', () => {
   })
 })
 
+describe('ServiceNow settings', () => {
+  it('names the variable and what it expected when a value is bad', () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ SNOW_TIMEOUT_MS: 'soon' }, /^SNOW_TIMEOUT_MS must be an integer 100-600000, got "soon"$/],
+      [{ ALIMS_TICKET_RESOLVE: 'maybe' }, /^ALIMS_TICKET_RESOLVE must be true or false/],
+      [{ SNOW_CLIENT_ID: 'id' }, /^SNOW_CLIENT_SECRET must be set when SNOW_CLIENT_ID is set/],
+      [{ SNOW_CA_FILE: '/nonexistent/ca.pem' }, /^SNOW_CA_FILE must be a readable PEM file/],
+      [{ SNOW_INSTANCE: 'not a host!' }, /^SNOW_INSTANCE must be an instance name/],
+    ]
+    for (const [env, message] of bad) {
+      expect(() => loadConfig({ ...SNOW_ENV, ...env }, '/nonexistent')).toThrow(message)
+    }
+  })
+
+  it('reads the optional settings', () => {
+    const snow = loadConfig(
+      {
+        ...SNOW_ENV,
+        SNOW_CLIENT_ID: 'cid',
+        SNOW_CLIENT_SECRET: 'csecret',
+        ALIMS_TICKET_NOTE_INTERVAL_MINUTES: '15',
+        ALIMS_TICKET_RESOLVE: 'yes',
+        SNOW_CALLER_ID: 'abel.tuter',
+        ALIMS_TICKET_CONCURRENCY: '2',
+      },
+      '/nonexistent',
+    ).serviceNow
+
+    expect(snow).toMatchObject({
+      baseUrl: 'https://acme.service-now.com',
+      oauth: { clientId: 'cid', clientSecret: 'csecret' },
+      noteIntervalMs: 15 * 60_000,
+      resolveTickets: true,
+      callerId: 'abel.tuter',
+      assignmentGroup: null,
+      concurrency: 2,
+      connectTimeoutMs: 10_000,
+      timeoutMs: 30_000,
+    })
+  })
+})
+
 describeEachDialect('ticket outbox', (dialect) => {
   let t: TestDatabase
   const policy: TicketPolicy = {
