@@ -42,4 +42,15 @@ describe('jsonFormat', () => {
     expect(jsonFormat.parse('{"level":"error", oops}', 0)).toBeNull()
     expect(jsonFormat.parse('[{"level":"error"}]', 0)).toBeNull()
   })
+
+  it('reads Docker json-file lines: level word and message from the log text', () => {
+    const line =
+      '{"log":"2024-12-03 13:58:26 WARN [main] c.a.Pool - pool low\\n","stream":"stdout","time":"2024-12-03T13:58:26.1Z"}'
+
+    expect(jsonFormat.scan(line)).toBe('warn')
+    expect(jsonFormat.parse(line, 0)).toMatchObject({
+      message: '2024-12-03 13:58:26 WARN [main] c.a.Pool - pool low',
+      timestamp: Date.UTC(2024, 11, 3, 13, 58, 26, 100),
+    })
+  })
 })

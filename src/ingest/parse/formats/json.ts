@@ -1,6 +1,6 @@
 import type { Level } from '../../event.js'
 import type { LineFormat, ParsedLine } from '../format.js'
-import { levelOfValue } from '../level.js'
+import { findLevelWord, levelOfValue } from '../level.js'
 import { parseTimeValue } from '../timestamp.js'
 
 const LEVEL_KEYS = new Set([
@@ -81,10 +81,12 @@ function valueAt(text: string, at: number): unknown {
 /**
  * Finds the level key of a JSON object line without parsing it: walks the top level (and a
  * nested `log` object, as ECS writes it), skipping strings, and stops at the first level key.
+ * Without one, Docker's `{"log":"… ERROR …\n","stream":…}` gets the level word of its text.
  */
 function scanLevel(text: string): Level | null {
   let depth = 0
   let logDepth = -1
+  let logText = -1
   let i = 0
   const n = text.length
   while (i < n) {
@@ -100,7 +102,11 @@ function scanLevel(text: string): Level | null {
         if (LEVEL_KEYS.has(key) || (depth === logDepth && key === 'level')) {
           return levelOfValue(valueAt(text, value))
         }
-        if (key === 'log' && depth === 1 && text.charCodeAt(value) === 123) logDepth = 2
+        if (key === 'log' && depth === 1) {
+          const opening = text.charCodeAt(value)
+          if (opening === 123) logDepth = 2
+          else if (opening === 34) logText = value + 1
+        }
       }
       i = close + 1
       continue
@@ -113,7 +119,7 @@ function scanLevel(text: string): Level | null {
     i++
   }
 
-  return null
+  return logText === -1 ? null : findLevelWord(text, logText, 80)
 }
 
 function first(record: Record<string, unknown>, keys: readonly string[]): unknown {
@@ -145,6 +151,8 @@ function serviceOf(record: Record<string, unknown>): string | null {
 function messageOf(record: Record<string, unknown>, line: string): string {
   const direct = text(first(record, MESSAGE_KEYS))
   if (direct !== null) return direct
+  // Docker's json-file driver: the program's own line, with its newline.
+  if (typeof record.log === 'string') return record.log.trimEnd()
 
   const error = record.err ?? record.error
   if (typeof error === 'string') return error
