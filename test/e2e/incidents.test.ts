@@ -313,6 +313,30 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     await context.close()
   })
 
+  it('updates a shown incident in place and announces new ones on the incidents page', async () => {
+    await page.goto(`${base}/incidents`)
+    const row = page.getByRole('row').filter({ hasText: 'payment declined for order 123' })
+    await row.waitFor()
+    await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor()
+    expect(await row.locator('td.number').textContent()).toBe('1')
+
+    appendFileSync(
+      logFile,
+      line('payment declined for order 456', 'payments') +
+        line('queue backlog growing on worker 9', 'queue'),
+    )
+
+    await expect.poll(() => row.locator('td.number').textContent(), { timeout: 15_000 }).toBe('2')
+    const banner = page.getByRole('status').filter({ hasText: 'new or changed incident' })
+    await banner.waitFor({ timeout: 15_000 })
+    expect(
+      await page.getByRole('rowheader', { name: 'queue backlog growing on worker 9' }).count(),
+    ).toBe(0)
+    await banner.getByRole('button', { name: 'Refresh' }).click()
+    await page.getByRole('rowheader', { name: 'queue backlog growing on worker 9' }).waitFor()
+    await banner.waitFor({ state: 'detached' })
+  })
+
   it('lists the watched file on the Sources page', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
