@@ -68,7 +68,8 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
       logFile,
       line('payment declined for order 123', 'payments') +
         line(HOSTILE, 'web') +
-        line('cache miss storm on shard 4', 'cache'),
+        line('cache miss storm on shard 4', 'cache') +
+        line(`oversized payload rejected ${'x'.repeat(5000)}`, 'bulk'),
     )
     const port = await freePort()
     base = `http://127.0.0.1:${port}`
@@ -116,7 +117,7 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     mkdirSync(RESULTS, { recursive: true })
 
     const deadline = Date.now() + 20_000
-    while ((await webDb.db.selectFrom('incidents').select('id').execute()).length < 3) {
+    while ((await webDb.db.selectFrom('incidents').select('id').execute()).length < 4) {
       if (Date.now() > deadline) throw new Error('the worker stored no incidents in 20 s')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
@@ -169,7 +170,7 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     expect(await ranges.getByRole('button', { name: '7 d' }).getAttribute('aria-pressed')).toBe(
       'true',
     )
-    await page.getByText('4 occurrences from').waitFor()
+    await page.getByText('5 occurrences from').waitFor()
     await ranges.getByRole('button', { name: 'Custom' }).click()
     await page.getByLabel('From').fill('2020-01-01T00:00')
     await page.getByLabel('To (empty: now)').fill('2020-01-02T00:00')
@@ -269,6 +270,22 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     expect(await page.evaluate(() => 'pwned' in window || '__pwned' in window)).toBe(false)
     expect(dialogs).toEqual([])
     await page.screenshot({ path: join(RESULTS, 'incident-hostile.png'), fullPage: true })
+  })
+
+  it('cuts long log text with a button that shows all of it', async () => {
+    await page.goto(`${base}/incidents?q=${encodeURIComponent('service:bulk')}`)
+    await page.getByRole('link', { name: /^oversized payload rejected/ }).click()
+    const samples = page.getByRole('region', { name: 'Sample events' })
+    const raw = samples.locator('pre').first()
+    await raw.waitFor()
+    expect((await raw.textContent())!.length).toBeLessThan(2100)
+
+    const expand = samples.getByRole('button', { name: /^Show all [\d,]+ characters$/ }).first()
+    expect(await expand.getAttribute('aria-expanded')).toBe('false')
+    await expand.click()
+
+    await expect.poll(async () => (await raw.textContent())!.length).toBeGreaterThan(5000)
+    await samples.getByRole('button', { name: 'Show less' }).first().waitFor()
   })
 
   it('resolves the selected incidents in bulk', async () => {
