@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
 import { loadConfig } from '../../config/config.js'
@@ -99,6 +100,13 @@ export const rulesTestCommand: Command = {
     const [file, ...extra] = positionals
     if (file === undefined || extra.length > 0) {
       throw new AppError('USAGE', 'alims rules test needs exactly one FILE')
+    }
+
+    const isFile = statSync(file, { throwIfNoEntry: false })?.isFile()
+    if (isFile === false) {
+      throw new AppError('SOURCE_UNREADABLE', `cannot read log file ${file}: not a regular file`, {
+        field: file,
+      })
     }
 
     // Diagnostics go to stderr: stdout carries only the events.

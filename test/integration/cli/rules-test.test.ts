@@ -133,6 +133,7 @@ describe('alims rules test', () => {
     await expect(rulesTest([join(cwd, 'missing.log')])).rejects.toMatchObject({
       code: 'SOURCE_UNREADABLE',
     })
+    await expect(rulesTest([cwd])).rejects.toMatchObject({ code: 'SOURCE_UNREADABLE' })
     await expect(rulesTest([])).rejects.toMatchObject({ code: 'USAGE' })
   })
 })
