@@ -92,6 +92,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SNOW_INSTANCE: 'acme' }, empty)).toThrow('SNOW_USER must be set')
   })
 
+  it('reads which proxies to trust: none, a hop count or addresses', () => {
+    expect(loadConfig({}, empty).trustProxy).toBe(false)
+    expect(loadConfig({ ALIMS_TRUST_PROXY: '1' }, empty).trustProxy).toBe(1)
+    expect(loadConfig({ ALIMS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }, empty).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ])
+    expect(() => loadConfig({ ALIMS_TRUST_PROXY: 'everyone' }, empty)).toThrow(
+      'ALIMS_TRUST_PROXY must be a hop count (1-10) or comma-separated proxy addresses or CIDR ranges',
+    )
+  })
+
   it('defaults the SMTP port by security mode', () => {
     expect(loadConfig({ SMTP_HOST: 'mail' }, empty).smtp?.port).toBe(587)
     expect(loadConfig({ SMTP_HOST: 'mail', SMTP_SECURE: 'tls' }, empty).smtp?.port).toBe(465)

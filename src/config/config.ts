@@ -75,6 +75,11 @@ export interface Config {
   serviceNow: ServiceNowConfig | null
   logLevel: string
   maxLineBytes: number
+  /**
+   * Which proxies may set X-Forwarded-For (ALIMS_TRUST_PROXY): false, a hop count, or a list
+   * of addresses and CIDR ranges. Decides the client address used by login throttling and logs.
+   */
+  trustProxy: false | number | readonly string[]
   /** Idle ms before a line without a newline is handed on as partial (ALIMS_PARTIAL_LINE_MS). */
   partialLineMs: number
   startAt: StartPosition
@@ -301,6 +306,27 @@ function publicUrl(env: Env, host: string, port: number): string {
   }
 }
 
+function trustProxy(env: Env): false | number | readonly string[] {
+  const raw = text(env, 'ALIMS_TRUST_PROXY')
+  if (raw === null || raw === 'false') return false
+  if (/^\d+$/.test(raw)) return integer(env, 'ALIMS_TRUST_PROXY', 0, 1, 10)
+
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')
+  const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$/i
+  if (entries.length === 0 || !entries.every((e) => address.test(e))) {
+    invalid(
+      'ALIMS_TRUST_PROXY',
+      'a hop count (1-10) or comma-separated proxy addresses or CIDR ranges',
+      raw,
+    )
+  }
+
+  return Object.freeze(entries)
+}
+
 /**
  * Builds the configuration from the environment and a `.env` file in `cwd`.
  * Throws AppError CONFIG_INVALID naming the variable and what was expected.
@@ -333,6 +359,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     logLevel: level,
     maxLineBytes: integer(env, 'ALIMS_MAX_LINE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     partialLineMs: integer(env, 'ALIMS_PARTIAL_LINE_MS', 5000, 100, 3_600_000),
+    trustProxy: trustProxy(env),
     startAt: oneOf<StartPosition>(env, 'ALIMS_START_AT', ['start', 'end'], 'start'),
     notices,
   }

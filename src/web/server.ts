@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 
+import type { Config } from '../config/config.js'
+
 import { registerAccessControl } from './plugins/access.js'
 import { registerApiDocs } from './plugins/api-docs.js'
 import { registerErrorHandler } from './plugins/errors.js'
@@ -9,6 +11,7 @@ import { registerRequestLog, serializeRequest } from './plugins/request-log.js'
 import { registerSecurityHeaders } from './plugins/security-headers.js'
 import { DEFAULT_UI_DIR, registerStaticUi } from './plugins/static-ui.js'
 import { registerRoutes } from './routes/index.js'
+
 import type { WebApp, WebDeps } from './web-deps.js'
 
 /** Options that only tests and embedders change. */
@@ -23,6 +26,14 @@ export interface BuildOptions {
  * Builds the web app without listening: plugins (errors, cookies, security headers, access
  * control, request log, OpenAPI), the routes and the UI. Use `app.inject` or `app.listen`.
  */
+function trustProxyOption(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting
+
+  return typeof setting === 'object' ? [...setting] : setting
+}
+
 export async function buildServer(deps: WebDeps, options: BuildOptions = {}): Promise<WebApp> {
   const logger: FastifyBaseLogger = deps.logger.child(
     { component: 'web' },
@@ -37,9 +48,9 @@ export async function buildServer(deps: WebDeps, options: BuildOptions = {}): Pr
     loggerInstance: logger,
     // The request log plugin writes one allow-listed line per request instead.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
-    // TODO(#2): no trustProxy setting yet — behind a reverse proxy request.ip is the proxy's, so
-    // login throttling by address counts all clients together (README, Known limitations).
-    trustProxy: false,
+    // Behind a reverse proxy request.ip is the proxy's unless it is trusted (ALIMS_TRUST_PROXY);
+    // login throttling by address depends on it.
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     // Client-chosen request ids would let anyone forge log correlation.
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
