@@ -190,5 +190,15 @@ export const search: DialectMigration = {
       .on('incidents')
       .columns(['count', 'id'])
       .execute()
+    await db.schema
+      .createIndex('incidents_status_activity')
+      .on('incidents')
+      .columns(['status', 'activity_at', 'id'])
+      .execute()
+    await db.schema.createIndex('incidents_ticket').on('incidents').column('ticket_state').execute()
+    // The same expression as the severity sort (src/incidents/search/sort-keys.ts).
+    await sql`create index incidents_severity_rank on incidents ((case severity when 'HIGH' then 3 when 'MEDIUM' then 2 else 1 end), activity_at, id)`.execute(
+      db,
+    )
   },
 }
