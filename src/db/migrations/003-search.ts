@@ -195,7 +195,11 @@ export const search: DialectMigration = {
       .on('incidents')
       .columns(['status', 'activity_at', 'id'])
       .execute()
-    await db.schema.createIndex('incidents_ticket').on('incidents').column('ticket_state').execute()
+    await db.schema
+      .createIndex('incidents_ticket')
+      .on('incidents')
+      .columns(['ticket_state', 'activity_at', 'id'])
+      .execute()
     // The same expression as the severity sort (src/incidents/search/sort-keys.ts).
     await sql`create index incidents_severity_rank on incidents ((case severity when 'HIGH' then 3 when 'MEDIUM' then 2 else 1 end), activity_at, id)`.execute(
       db,
