@@ -26,13 +26,14 @@ describeEachDialect('sources and occurrences API', (dialect) => {
   })
 
   it('lists watched files with offset, live size, lag, skipped lines and errors, and the globs', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'alims-sources-'))
-    const file = join(dir, 'app.log')
+    const folder = mkdtempSync(join(tmpdir(), 'alims-sources-'))
+    dir = folder
+    const file = join(folder, 'app.log')
     writeFileSync(file, 'x'.repeat(1500))
     const info = await stat(file, { bigint: true })
     const [device, inode] = inodeKey(info.dev, info.ino).split(':') as [string, string]
     web = await createWebHarness(dialect, {
-      env: { ALIMS_LOG_PATHS: `${dir}/*.log,./logs/**/*.log` },
+      env: { ALIMS_LOG_PATHS: `${folder}/*.log,./logs/**/*.log` },
     })
     await web.test.database.transaction(async (tx) => {
       await saveCheckpoints(tx, [
@@ -52,7 +53,7 @@ describeEachDialect('sources and occurrences API', (dialect) => {
         },
         {
           identity: '1:2:def',
-          path: join(dir, 'gone.log'),
+          path: join(folder, 'gone.log'),
           device: '1',
           inode: '2',
           headHash: 'def',
@@ -74,7 +75,7 @@ describeEachDialect('sources and occurrences API', (dialect) => {
 
     expect(response.statusCode).toBe(200)
     expect(response.json()).toEqual({
-      globs: [`${dir}/*.log`, './logs/**/*.log'],
+      globs: [`${folder}/*.log`, './logs/**/*.log'],
       cwd: expect.any(String) as string,
       items: [
         {
@@ -91,7 +92,7 @@ describeEachDialect('sources and occurrences API', (dialect) => {
           present: true,
         },
         {
-          path: join(dir, 'gone.log'),
+          path: join(folder, 'gone.log'),
           identity: '1:2:def',
           offset: 10,
           size: 50,
