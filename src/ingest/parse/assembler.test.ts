@@ -89,7 +89,7 @@ describe('LineAssembler', () => {
     expect(out).toHaveLength(1)
   })
 
-  it('hands JSON lines on at once while a plain trace they interleave with stays held', () => {
+  it('holds JSON lines behind a plain trace they interleave with, so events leave in offset order', () => {
     const text = [
       'Error: socket hang up',
       '{"level":30,"msg":"request end"}',
@@ -101,13 +101,16 @@ describe('LineAssembler', () => {
     assembler.push(first!, out)
     assembler.push(json!, out)
 
-    expect(out.map((e) => e.format)).toEqual(['json'])
+    expect(out).toEqual([])
     expect(assembler.heldOffset()).toBe(0)
 
     assembler.push(frame!, out)
     assembler.flush(out, true)
-    expect(out[1]?.raw).toBe(`${first?.text}\n${frame?.text}`)
-    expect(out[1]?.level).toBe('error')
+    expect(out.map((e) => e.format)).toEqual(['plain', 'json'])
+    expect(out.map((e) => e.offset)).toEqual([first!.offset, json!.offset])
+    expect(out[0]?.raw).toBe(`${first?.text}\n${frame?.text}`)
+    expect(out[0]?.level).toBe('error')
+    expect(assembler.heldOffset()).toBeNull()
   })
 
   it('joins lines that do not match the source’s start pattern', () => {

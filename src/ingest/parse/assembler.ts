@@ -36,9 +36,9 @@ const CLOCK_EVERY = 256
 
 /**
  * Joins one file's lines into events (stack traces become one event) and detects each event's
- * format and level from its first line. JSON lines are always events of their own and are
- * handed on at once, even while a plain-text trace they interleave with is still held, so
- * events may come out of offset order; `heldOffset` still bounds the checkpoint.
+ * format and level from its first line. JSON lines are always events of their own; while a
+ * plain-text trace they interleave with is held, they wait behind it, so events leave in
+ * offset order of their first lines.
  */
 export class LineAssembler implements EventAssembler {
   readonly #origin: EventOrigin
@@ -62,6 +62,8 @@ export class LineAssembler implements EventAssembler {
   #truncated = false
   #isTrace = false
   #lastAt = 0
+  // JSON events that arrived while an event was held; handed on right after it.
+  #behind: LogEvent[] | null = null
   readonly #trace: HeldTrace = {
     state: 'none',
     lines: 0,
@@ -111,8 +113,12 @@ export class LineAssembler implements EventAssembler {
     const detector = this.#detector
     const format = detector.detect(text)
     if (format === jsonFormat) {
-      // JSON records never take continuation lines; a held trace stays held around them.
-      out.push(this.#event(line, format, detector.level))
+      // JSON records never take continuation lines; a held trace stays held around them, and
+      // they wait behind it so that events leave in offset order: a checkpoint (bounded by the
+      // held trace) never falls behind an event already stored, which a restart would repeat.
+      const event = this.#event(line, format, detector.level)
+      if (this.#first === null) out.push(event)
+      else (this.#behind ??= []).push(event)
 
       return
     }
@@ -251,5 +257,10 @@ export class LineAssembler implements EventAssembler {
     )
     this.#first = null
     this.#more = null
+    const behind = this.#behind
+    if (behind !== null) {
+      for (const event of behind) out.push(event)
+      this.#behind = null
+    }
   }
 }
