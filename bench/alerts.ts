@@ -12,6 +12,7 @@ import { sql } from 'kysely'
 
 import { createAlert } from '../src/alerts/alert-repository.js'
 import { startAlertScheduler, type TickSummary } from '../src/alerts/alert-scheduler.js'
+import { searchMatcher, type IncidentMatcher } from '../src/alerts/match-incidents.js'
 import { validateAlertDefinition } from '../src/alerts/validate-alert.js'
 import { openDatabase, type Database } from '../src/db/database.js'
 import { migrate } from '../src/db/migrate.js'
@@ -22,7 +23,7 @@ import { BENCH_NOW } from './search-data.js'
 
 const INCIDENTS = Number(process.env.BENCH_ALERTS_INCIDENTS ?? 1_000_000)
 const ALERTS = Number(process.env.BENCH_ALERTS_ALERTS ?? 1000)
-const RUNS = Number(process.env.BENCH_ALERTS_RUNS ?? 3)
+const RUNS = Number(process.env.BENCH_ALERTS_RUNS ?? 1)
 const TARGET_MS = 2000
 const OUT = join(import.meta.dirname, 'out')
 
@@ -86,9 +87,41 @@ async function reset(database: Database): Promise<void> {
   )
 }
 
+/** Time spent in the search, split by whether the alert's query has free text. */
+interface SearchTimes {
+  text: number
+  textAlerts: number
+  fields: number
+  fieldAlerts: number
+}
+
+function timedMatcher(database: Database, times: SearchTimes): IncidentMatcher {
+  const inner = searchMatcher(database)
+
+  return async (query, from, to, limit) => {
+    const started = performance.now()
+    const result = await inner(query, from, to, limit)
+    const ms = performance.now() - started
+    const terms = query
+      .replace(/-?\w+:\S+/g, '')
+      .replace(/\bOR\b|[()]/g, '')
+      .trim()
+    if (terms === '') {
+      times.fields += ms
+      times.fieldAlerts += 1
+    } else {
+      times.text += ms
+      times.textAlerts += 1
+    }
+
+    return result
+  }
+}
+
 async function tickOnce(
   database: Database,
   outbox: string,
+  times: SearchTimes,
 ): Promise<{ ms: number; summary: TickSummary }> {
   await reset(database)
   const scheduler = startAlertScheduler({
@@ -98,10 +131,8 @@ async function tickOnce(
     clock: () => BENCH_NOW,
     timers: false,
     settleMs: 0,
+    matcher: timedMatcher(database, times),
   })
-  // A warm-up tick: loads the alerts, runs them all once and fills the page cache.
-  await scheduler.tick()
-  await reset(database)
   const started = performance.now()
   const summary = await scheduler.tick()
   const ms = performance.now() - started
@@ -139,8 +170,9 @@ async function main(): Promise<void> {
   const outbox = mkdtempSync(join(tmpdir(), 'alims-bench-alerts-'))
   const ticks: number[] = []
   let summary: TickSummary | null = null
+  const times: SearchTimes = { text: 0, textAlerts: 0, fields: 0, fieldAlerts: 0 }
   for (let run = 0; run < RUNS; run += 1) {
-    const result = await tickOnce(database, outbox)
+    const result = await tickOnce(database, outbox, times)
     ticks.push(result.ms)
     summary = result.summary
     rmSync(join(outbox, 'outbox'), { recursive: true, force: true })
@@ -161,7 +193,7 @@ async function main(): Promise<void> {
   )
   log(`  runs in the timed tick: ${JSON.stringify(summary?.statuses ?? {})}`)
   log(
-    `  one full scheduler tick (median of ${RUNS}): ${tick.toFixed(0)} ms   [target < ${TARGET_MS} ms: ${tick < TARGET_MS ? 'met' : 'MISSED'}]`,
+    `  one full scheduler tick (median of ${RUNS}, cold start: claims, runs and records every alert): ${tick.toFixed(0)} ms   [target < ${TARGET_MS} ms: ${tick < TARGET_MS ? 'met' : 'MISSED'}]`,
   )
   log(
     `    per alert: ${(tick / ALERTS).toFixed(2)} ms (claim, match, render, outbox file, record, release)`,

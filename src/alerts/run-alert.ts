@@ -8,12 +8,7 @@ import { renderAlertEmail } from './alert-email.js'
 import { alertPossibleDuplicatesTotal, alertRunSeconds, alertRunsTotal } from './alert-metrics.js'
 import { findAlert } from './alert-repository.js'
 import { alertRunJson, type AlertRunJson, type RunStatus, type RunTrigger } from './alert-run.js'
-import {
-  countOccurrences,
-  hasActivity,
-  type IncidentMatcher,
-  type MatchedIncident,
-} from './match-incidents.js'
+import { countOccurrences, type IncidentMatcher, type MatchedIncident } from './match-incidents.js'
 import type { Notifier } from './notifiers/notifier.js'
 import { nextRunAfter } from './schedule.js'
 
@@ -48,8 +43,7 @@ interface Evaluation {
 async function evaluate(deps: AlertRunnerDeps, alert: Alert, now: number): Promise<Evaluation> {
   const from = alert.lastTriggeredAt
   const to = Math.max(from, now - (deps.settleMs ?? 0))
-  const quiet = to <= from || !(await hasActivity(deps.database, from, to))
-  if (quiet) return { window: { from, to }, incidents: [], total: 0, holds: false }
+  if (to <= from) return { window: { from, to }, incidents: [], total: 0, holds: false }
 
   const { incidents, total } = await deps.matcher(alert.query, from, to, MAX_MATCHED)
   let holds = incidents.length > 0
