@@ -322,6 +322,9 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     await viewer.getByRole('rowheader', { name: 'payment declined for order 123' }).waitFor()
 
     expect(await viewer.getByRole('checkbox').count()).toBe(0)
+    expect(await viewer.getByRole('link', { name: 'Create alert from this search' }).count()).toBe(
+      0,
+    )
     await viewer.getByRole('link', { name: 'payment declined for order 123' }).click()
     await viewer.getByRole('heading', { name: 'History' }).waitFor()
     expect(

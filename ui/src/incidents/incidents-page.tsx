@@ -211,9 +211,14 @@ export function IncidentsPage() {
           }}
         />
         <div className="buttons">
-          <Link className="button-link secondary" to={`/alerts/new?q=${encodeURIComponent(query)}`}>
-            Create alert from this search
-          </Link>
+          {isEditor && (
+            <Link
+              className="button-link secondary"
+              to={`/alerts/new?q=${encodeURIComponent(query)}`}
+            >
+              Create alert from this search
+            </Link>
+          )}
           <p className={`stream stream-${stream}`} role="status">
             {streamLabel(stream)}
           </p>
