@@ -17,6 +17,9 @@ export interface TicketJson {
   url: string | null
   /** Why the last attempt failed, when it did. */
   error: string | null
+  /** Attempts of the ticket's current outbox work, and when the next one is due (ISO). */
+  attempts: number
+  nextAttemptAt: string | null
 }
 
 /** An incident as the API, the UI, alerts and the live stream show it. Times are ISO 8601 UTC. */
@@ -72,7 +75,9 @@ export function ticketUrl(
 ): string | null {
   if (snowBaseUrl === null || snowBaseUrl === undefined || sysId === null) return null
 
-  return `${snowBaseUrl.replace(/\/+$/, '')}/nav_to.do?uri=incident.do?sys_id=${encodeURIComponent(sysId)}`
+  const target = encodeURIComponent(`incident.do?sys_id=${sysId}`)
+
+  return `${snowBaseUrl.replace(/\/+$/, '')}/nav_to.do?uri=${target}`
 }
 
 /** Maps a row to its JSON shape; every module that shows an incident uses this one mapping. */
@@ -86,6 +91,9 @@ export function toIncidentJson(row: IncidentRow, options: IncidentJsonOptions = 
           state: row.ticket_state,
           url: ticketUrl(options.snowBaseUrl, row.ticket_sys_id),
           error: row.ticket_error,
+          attempts: row.ticket_attempts,
+          nextAttemptAt:
+            row.ticket_next_attempt_at === null ? null : iso(row.ticket_next_attempt_at),
         }
 
   return {

@@ -19,5 +19,4 @@ export {
   type OutboxState,
 } from './outbox-admin.js'
 export { testConnection, type ConnectionCheck, type ConnectionReport } from './connection-test.js'
-export { ticketUrl, ticketView, type TicketView } from './ticket-view.js'
 export { TicketError, type TicketErrorCode } from './ticket-error.js'

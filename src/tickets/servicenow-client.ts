@@ -1,9 +1,9 @@
 import type { ServiceNowConfig } from '../config/config.js'
+import { ticketUrl } from '../incidents/incident-json.js'
 
 import { HttpClient, TransportError, type HttpResponse } from './http-request.js'
 import { oneLine } from './ticket-content.js'
 import { TicketError } from './ticket-error.js'
-import { ticketUrl } from './ticket-view.js'
 
 /** A ServiceNow incident as alims keeps it. */
 export interface TicketRef {
@@ -44,7 +44,7 @@ export class ServiceNowClient {
 
   /** The address of a ticket in the ServiceNow UI. */
   ticketUrl(sysId: string): string {
-    return ticketUrl(this.#config.baseUrl, sysId)
+    return ticketUrl(this.#config.baseUrl, sysId) ?? ''
   }
 
   /** Creates an incident; names in reference fields are accepted (sysparm_input_display_value). */

@@ -47,6 +47,8 @@ export const IncidentSchema = Type.Object({
       state: Type.Union([Type.Literal('pending'), Type.Literal('created'), Type.Literal('failed')]),
       url: Nullable(Type.String()),
       error: Nullable(Type.String()),
+      attempts: Type.Integer(),
+      nextAttemptAt: Nullable(Time),
     }),
     Type.Null(),
   ]),

@@ -241,7 +241,7 @@ describeEachDialect('search operators', (dialect) => {
         number: 'INC0010001',
         sysId: 'a1b2',
         state: 'created',
-        url: 'https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=a1b2',
+        url: 'https://acme.service-now.com/nav_to.do?uri=incident.do%3Fsys_id%3Da1b2',
         error: null,
       },
     })
