@@ -2,15 +2,17 @@ import type { Alert } from './alert.js'
 import { renderAlertEmail } from './alert-email.js'
 import { alertRunsTotal } from './alert-metrics.js'
 import { findRun, type AlertRunJson } from './alert-run.js'
+import { PREVIEW_WINDOW_MS } from './preview-alert.js'
 import { MAX_MATCHED, type AlertRunnerDeps } from './run-alert.js'
 
 /**
- * Sends the alert's email now to its recipients, with what its next run would report, marked
+ * Sends the alert's email now to its recipients with the matches of the last 24 hours, marked
  * `[test]`. It is recorded in history (trigger `test`) and changes neither window nor schedule.
  */
 export async function sendTestEmail(deps: AlertRunnerDeps, alert: Alert): Promise<AlertRunJson> {
   const started = deps.clock()
-  const window = { from: alert.lastTriggeredAt, to: Math.max(alert.lastTriggeredAt, started) }
+  // What the preview shows: the matches of the last 24 hours, so a new alert's test has content.
+  const window = { from: started - PREVIEW_WINDOW_MS, to: started }
   const { incidents, total } = await deps.matcher(alert.query, window.from, window.to, MAX_MATCHED)
   const email = renderAlertEmail({
     alert: { ...alert, subject: `[test] ${alert.subject}` },

@@ -151,7 +151,7 @@ describe('alerts in a browser', { timeout: 120_000 }, () => {
     expect(sink.messages[0]?.to).toEqual(['ops@example.com', 'oncall@example.com'])
     const mail = parseMail(sink.messages[0]?.raw ?? '')
     expect(mail.header('subject')[0]).toBe(
-      '[test] [alims] Checkout failures: 0 new or recurring incidents',
+      '[test] [alims] Checkout failures: 1 new or recurring incidents',
     )
 
     const history = page.getByRole('region', { name: 'History' })
