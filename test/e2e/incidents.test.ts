@@ -187,6 +187,9 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor()
     await page.getByRole('row').nth(4).waitFor()
 
+    await page.locator('body').click()
+    await page.keyboard.press('/')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('incident-query')
     await page.getByLabel('Search', { exact: true }).fill('service:payments declined')
     await page.getByRole('button', { name: 'Search', exact: true }).click()
 

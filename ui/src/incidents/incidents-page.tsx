@@ -108,6 +108,25 @@ export function IncidentsPage() {
     setVersion((v) => v + 1)
   })
 
+  // "/" jumps to the search box from anywhere on the page, as in most log tools.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null
+      const isTyping =
+        target !== null &&
+        (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+      if (event.key !== '/' || isTyping || event.ctrlKey || event.metaKey || event.altKey) return
+
+      event.preventDefault()
+      document.getElementById('incident-query')?.focus()
+    }
+    document.addEventListener('keydown', onKey)
+
+    return () => {
+      document.removeEventListener('keydown', onKey)
+    }
+  }, [])
+
   const navigate = (next: Partial<SearchState>) => {
     setParams(writeSearch({ ...state, ...next }))
   }
@@ -172,6 +191,7 @@ export function IncidentsPage() {
             id="incident-query"
             type="search"
             list="recent-searches"
+            aria-keyshortcuts="/"
             value={draft}
             placeholder='e.g. severity:HIGH "connection refused" since:24h'
             aria-invalid={queryError !== null}
