@@ -6,7 +6,10 @@ import { AppError } from '../../errors/app-error.js'
 import type { Batch, BatchSink } from '../../ingest/checkpoint.js'
 import type { LogEvent } from '../../ingest/event.js'
 import type { SourceSettings } from '../../ingest/line.js'
+import { LiveRules } from '../../ingest/classify/index.js'
+import { group } from '../../ingest/group/index.js'
 import { createAssembler } from '../../ingest/parse/index.js'
+import type { EventClassifier } from '../../ingest/pipeline.js'
 import { readFilesOnce } from '../../ingest/tail/read-files-once.js'
 import { createLogger } from '../../observability/logger.js'
 import type { Command } from '../command.js'
@@ -28,8 +31,14 @@ export interface RulesTestRecord {
 
 const MESSAGE_WIDTH = 160
 
-/** The event as printed: classification fields stay null until rules are applied here. */
-export function toRecord(event: LogEvent): RulesTestRecord {
+/**
+ * The event as printed, with what the rules and the grouping decide: an event no rule makes an
+ * incident has severity null (and `rule` names an `ignore` rule that matched, if one did).
+ */
+export function toRecord(event: LogEvent, rules: EventClassifier): RulesTestRecord {
+  const classification = rules.classify(event)
+  const grouping = classification.severity === null ? null : group(event)
+
   return {
     line: event.line,
     offset: event.offset,
@@ -37,10 +46,10 @@ export function toRecord(event: LogEvent): RulesTestRecord {
     level: event.level,
     service: event.service,
     message: event.message,
-    severity: null,
-    rule: null,
-    template: null,
-    fingerprint: null,
+    severity: classification.severity,
+    rule: classification.rule,
+    template: grouping?.template ?? null,
+    fingerprint: grouping?.fingerprint ?? null,
   }
 }
 
@@ -58,7 +67,10 @@ function textRow(record: RulesTestRecord): string {
   const first = record.message.split('\n', 1)[0] ?? ''
   const where = `${record.line}`.padStart(6)
 
-  return `${where}  ${record.format.padEnd(12)} ${record.level.padEnd(6)} ${printable(record.service).padEnd(20)} ${printable(first)}\n`
+  const severity = record.severity ?? '-'
+  const rule = printable(record.rule ?? '-').padEnd(16)
+
+  return `${where}  ${record.format.padEnd(12)} ${record.level.padEnd(6)} ${severity.padEnd(6)} ${rule} ${printable(record.service).padEnd(20)} ${printable(first)}\n`
 }
 
 function multiline(pattern: string | undefined): RegExp | undefined {
@@ -83,7 +95,8 @@ function multiline(pattern: string | undefined): RegExp | undefined {
  */
 export const rulesTestCommand: Command = {
   name: 'rules test',
-  summary: 'dry run: print each event of FILE with its format, level and service; writes nothing',
+  summary:
+    'dry run: print each event of FILE with its format, level, severity, rule and service; writes nothing',
   usage: 'alims rules test FILE [--json] [--format NAME] [--service NAME] [--multiline REGEX]',
   async run(context) {
     const { values, positionals } = parseArgs({
@@ -120,20 +133,22 @@ export const rulesTestCommand: Command = {
       ...(start === undefined ? {} : { multilineStart: start }),
     })
     createAssembler(settings(file)) // a bad --format fails here, before anything is read
+    // The configured rules (ALIMS_RULES) or the built-in ones; an invalid file fails here.
+    const rules = await LiveRules.open({ path: config.rulesPath, log, watch: false })
 
     const out = context.stdout
     let headed = values.json
     const sink: BatchSink<LogEvent> = {
       commit(batch: Batch<LogEvent>): Promise<void> {
         const rows = batch.events.map((event) => {
-          const record = toRecord(event)
+          const record = toRecord(event, rules)
 
           return values.json ? `${JSON.stringify(record)}\n` : textRow(record)
         })
         if (!headed) {
           headed = true
           rows.unshift(
-            `${'line'.padStart(6)}  ${'format'.padEnd(12)} ${'level'.padEnd(6)} ${'service'.padEnd(20)} message\n`,
+            `${'line'.padStart(6)}  ${'format'.padEnd(12)} ${'level'.padEnd(6)} ${'sev'.padEnd(6)} ${'rule'.padEnd(16)} ${'service'.padEnd(20)} message\n`,
           )
         }
         if (rows.length > 0) out.write(rows.join(''))
@@ -141,14 +156,18 @@ export const rulesTestCommand: Command = {
         return Promise.resolve()
       },
     }
-    await readFilesOnce({
-      paths: [file],
-      assemblers: (source) => createAssembler(source),
-      sink,
-      log,
-      settings,
-      maxLineBytes: config.maxLineBytes,
-    })
+    try {
+      await readFilesOnce({
+        paths: [file],
+        assemblers: (source) => createAssembler(source),
+        sink,
+        log,
+        settings,
+        maxLineBytes: config.maxLineBytes,
+      })
+    } finally {
+      rules.close()
+    }
 
     return 0
   },

@@ -92,9 +92,28 @@ describe('alims rules test', () => {
         format: 'layout',
         level: 'error',
         message: 'order 7 failed',
+        severity: 'HIGH',
+        rule: 'error-level',
+        // A stack trace groups by its exception and application frames, not line numbers.
+        template: 'java.lang.IllegalStateException at com.acme.Orders.save',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{20}$/) as string,
       }),
-      expect.objectContaining({ line: 5, format: 'json', level: 'warn', service: 'cart' }),
-      expect.objectContaining({ line: 6, format: 'access', level: 'error', service: 'app' }),
+      expect.objectContaining({
+        line: 5,
+        format: 'json',
+        level: 'warn',
+        service: 'cart',
+        severity: 'LOW',
+        rule: 'warn-level',
+      }),
+      expect.objectContaining({
+        line: 6,
+        format: 'access',
+        level: 'error',
+        service: 'app',
+        severity: 'HIGH',
+        rule: 'access-5xx',
+      }),
     ])
     expect(records[1]?.offset).toBe(LOG.indexOf('2024-12-03 13:58:27'))
     expect(readdirSync(cwd)).toEqual(['app.log'])
@@ -105,7 +124,8 @@ describe('alims rules test', () => {
     const run = await rulesTest([join(cwd, 'app.log')])
     const rows = run.stdout.trimEnd().split('\n')
 
-    expect(rows[0]).toMatch(/^\s+line\s+format\s+level\s+service\s+message$/)
+    expect(rows[0]).toMatch(/^\s+line\s+format\s+level\s+sev\s+rule\s+service\s+message$/)
+    expect(rows[2]).toMatch(/\serror\s+HIGH\s+error-level\s/)
     expect(rows).toHaveLength(5)
     expect(run.stdout).not.toContain('\u001b')
     expect(run.stdout).toContain('slow \\x1b[31m<b>')
