@@ -29,12 +29,17 @@ export function createEmlFileNotifier(dir: string, clock: () => number = Date.no
     newline: 'unix',
   })
 
+  let made = false
+
   async function send(email: AlertEmail, options?: SendOptions): Promise<DeliveryOutcome> {
     try {
       const info = (await transport.sendMail(mailOptions(OUTBOX_FROM, email, options))) as {
         message: Buffer
       }
-      await mkdir(dir, { recursive: true })
+      if (!made) {
+        await mkdir(dir, { recursive: true })
+        made = true
+      }
       const path = join(dir, emlFileName(email.messageId, clock()))
       const temp = `${path}.tmp`
       await writeFile(temp, info.message, { mode: 0o640 })
@@ -42,6 +47,8 @@ export function createEmlFileNotifier(dir: string, clock: () => number = Date.no
 
       return { status: 'outbox', attempts: 1, reply: path, error: null }
     } catch (error) {
+      // The folder may have been removed: create it again on the next send.
+      made = false
       return {
         status: 'failed',
         attempts: 1,
