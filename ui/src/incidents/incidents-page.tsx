@@ -22,13 +22,12 @@ import {
   apiParams,
   combinedQuery,
   readSearch,
-  recentSearches,
   rememberSearch,
   writeSearch,
   type SearchState,
   type SortKey,
 } from './search-state.js'
-import { SyntaxHelp } from './syntax-help.js'
+import { SearchBox } from './search-box.js'
 
 const PAGE_SIZE = 50
 const BULK: Status[] = ['acknowledged', 'resolved', 'ignored']
@@ -40,7 +39,6 @@ export function IncidentsPage() {
   const [params, setParams] = useSearchParams()
   const state = useMemo(() => readSearch(params), [params])
   const key = writeSearch(state).toString()
-  const [draft, setDraft] = useState(state.q)
   const [cursors, setCursors] = useState<(string | null)[]>([null])
   const [page, setPage] = useState<IncidentPage | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
@@ -48,7 +46,6 @@ export function IncidentsPage() {
   const [pending, setPending] = useState<Set<number>>(new Set())
   const [notice, setNotice] = useState<string | null>(null)
   const [version, setVersion] = useState(0)
-  const [recent, setRecent] = useState(recentSearches)
   const cursor = cursors.at(-1) ?? null
   const shown = useRef<IncidentPage | null>(null)
   useEffect(() => {
@@ -56,10 +53,9 @@ export function IncidentsPage() {
   })
 
   useEffect(() => {
-    setDraft(state.q)
     setCursors([null])
     setSelected(new Set())
-  }, [key, state.q])
+  }, [key])
 
   useEffect(() => {
     const controller = new AbortController()
@@ -108,32 +104,12 @@ export function IncidentsPage() {
     setVersion((v) => v + 1)
   })
 
-  // "/" jumps to the search box from anywhere on the page, as in most log tools.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null
-      const isTyping =
-        target !== null &&
-        (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
-      if (event.key !== '/' || isTyping || event.ctrlKey || event.metaKey || event.altKey) return
-
-      event.preventDefault()
-      document.getElementById('incident-query')?.focus()
-    }
-    document.addEventListener('keydown', onKey)
-
-    return () => {
-      document.removeEventListener('keydown', onKey)
-    }
-  }, [])
-
   const navigate = (next: Partial<SearchState>) => {
     setParams(writeSearch({ ...state, ...next }))
   }
 
   const submit = (query: string) => {
     rememberSearch(query)
-    setRecent(recentSearches())
     if (query === state.q) setVersion((v) => v + 1)
     else navigate({ q: query })
   }
@@ -177,50 +153,11 @@ export function IncidentsPage() {
 
   return (
     <Page title="Incidents">
-      <form
-        className="search-form"
-        role="search"
-        onSubmit={(event) => {
-          event.preventDefault()
-          submit(draft)
-        }}
-      >
-        <label htmlFor="incident-query">Search</label>
-        <div className="search-row">
-          <input
-            id="incident-query"
-            type="search"
-            list="recent-searches"
-            aria-keyshortcuts="/"
-            value={draft}
-            placeholder='e.g. severity:HIGH "connection refused" since:24h'
-            aria-invalid={queryError !== null}
-            aria-describedby={queryError !== null ? 'query-error' : undefined}
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => {
-              setDraft(e.target.value)
-            }}
-          />
-          <datalist id="recent-searches">
-            {recent.map((r) => (
-              <option key={r} value={r} />
-            ))}
-          </datalist>
-          <button type="submit">Search</button>
-          <SyntaxHelp
-            onPick={(example) => {
-              setDraft(draft.trim() === '' ? example : `${draft.trim()} ${example}`)
-              document.getElementById('incident-query')?.focus()
-            }}
-          />
-        </div>
-        {queryError !== null && (
-          <p id="query-error" className="form-error" role="alert">
-            {queryError.message}
-          </p>
-        )}
-      </form>
+      <SearchBox
+        query={state.q}
+        error={error?.code === 'QUERY_INVALID' ? error.message : null}
+        onSearch={submit}
+      />
       <FilterChips state={state} onChange={navigate} />
       <div className="toolbar">
         <SavedSearchMenu
