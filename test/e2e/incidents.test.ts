@@ -201,6 +201,7 @@ describe('dashboard, search and incidents in a browser, fed by the real worker',
     await page.getByLabel('Search', { exact: true }).fill('status:(open')
     await page.getByRole('button', { name: 'Search', exact: true }).click()
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/at \d+/)
+    expect(await page.locator('.query-caret').textContent()).toBe('status:(open\n       ^')
     expect(await page.getByLabel('Search', { exact: true }).getAttribute('aria-invalid')).toBe(
       'true',
     )

@@ -21,6 +21,9 @@ export function SearchBox({
 }) {
   const [draft, setDraft] = useState(query)
   const [recent, setRecent] = useState(recentSearches)
+  // The server names the 0-based offset of a mistake ("… at 7"); a caret points at it.
+  const at = error === null ? null : / at (\d+)$/.exec(error)
+  const caret = at === null || Number(at[1]) > query.length ? null : Number(at[1])
 
   useEffect(() => {
     setDraft(query)
@@ -90,6 +93,11 @@ export function SearchBox({
         <p id="query-error" className="form-error" role="alert">
           {error}
         </p>
+      )}
+      {caret !== null && (
+        <pre className="query-caret" aria-hidden="true">
+          {`${query}\n${' '.repeat(caret)}^`}
+        </pre>
       )}
     </form>
   )
