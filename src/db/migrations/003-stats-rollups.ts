@@ -3,20 +3,29 @@ import { sql, type Kysely } from 'kysely'
 import type { DialectName } from '../dialect.js'
 
 /*
- * Rollups for the dashboard, kept by triggers: occurrences per hour, severity and service
- * (from incident_minutes), and incidents per severity and status. Reading them costs a few
+ * Rollups for the dashboard, kept by triggers: occurrences per minute and per hour, severity
+ * and service (from incident_minutes), and incidents per severity and status. Reading them costs a few
  * thousand rows instead of a join over every occurrence minute in the window.
  */
-const HOUR = 3_600_000
-const UPSERT_HOURS = `on conflict (hour, severity, service) do update set count = incident_stats_hours.count + excluded.count`
+/** The two rollups: per minute (for windows up to six hours) and per hour (longer ones). */
+const ROLLUPS = [
+  { table: 'incident_stats_minutes', column: 'minute', size: 60_000 },
+  { table: 'incident_stats_hours', column: 'hour', size: 3_600_000 },
+] as const
 const UPSERT_COUNTS = `on conflict (severity, status) do update set n = incident_status_counts.n + excluded.n`
 
 function addMinute(minute: string, id: string, count: string): string {
-  return `insert into incident_stats_hours (hour, severity, service, count) select ${minute} - ${minute} % ${HOUR}, i.severity, i.service, ${count} from incidents i where i.id = ${id} ${UPSERT_HOURS};`
+  return ROLLUPS.map(
+    (r) =>
+      `insert into ${r.table} (${r.column}, severity, service, count) select ${minute} - ${minute} % ${r.size}, i.severity, i.service, ${count} from incidents i where i.id = ${id} on conflict (${r.column}, severity, service) do update set count = ${r.table}.count + excluded.count;`,
+  ).join(' ')
 }
 
 function moveIncident(id: string, severity: string, service: string, sign: string): string {
-  return `insert into incident_stats_hours (hour, severity, service, count) select m.minute - m.minute % ${HOUR}, ${severity}, ${service}, ${sign} sum(m.count) from incident_minutes m where m.incident_id = ${id} group by m.minute - m.minute % ${HOUR} ${UPSERT_HOURS};`
+  return ROLLUPS.map(
+    (r) =>
+      `insert into ${r.table} (${r.column}, severity, service, count) select m.minute - m.minute % ${r.size}, ${severity}, ${service}, ${sign} sum(m.count) from incident_minutes m where m.incident_id = ${id} group by m.minute - m.minute % ${r.size} on conflict (${r.column}, severity, service) do update set count = ${r.table}.count + excluded.count;`,
+  ).join(' ')
 }
 
 function countIncident(severity: string, status: string, n: number): string {
@@ -52,11 +61,13 @@ const POSTGRES_FUNCTIONS = [
 /** Creates the rollup tables (empty). */
 export async function createStatsTables(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const big = dialect === 'sqlite' ? 'integer' : 'bigint'
-  await sql
-    .raw(
-      `create table incident_stats_hours (hour ${big} not null, severity text not null, service text not null, count ${big} not null, primary key (hour, severity, service))`,
-    )
-    .execute(db)
+  for (const r of ROLLUPS) {
+    await sql
+      .raw(
+        `create table ${r.table} (${r.column} ${big} not null, severity text not null, service text not null, count ${big} not null, primary key (${r.column}, severity, service))`,
+      )
+      .execute(db)
+  }
   await sql
     .raw(
       `create table incident_status_counts (severity text not null, status text not null, n ${big} not null, primary key (severity, status))`,
@@ -86,13 +97,15 @@ export async function dropStatsTriggers(db: Kysely<unknown>, dialect: DialectNam
 
 /** Recomputes both rollups from incidents and incident_minutes. */
 export async function rebuildStats(db: Kysely<unknown>): Promise<void> {
-  await sql`delete from incident_stats_hours`.execute(db)
   await sql`delete from incident_status_counts`.execute(db)
-  await sql
-    .raw(
-      `insert into incident_stats_hours (hour, severity, service, count) select m.minute - m.minute % ${HOUR}, i.severity, i.service, sum(m.count) from incident_minutes m join incidents i on i.id = m.incident_id group by m.minute - m.minute % ${HOUR}, i.severity, i.service`,
-    )
-    .execute(db)
+  for (const r of ROLLUPS) {
+    await sql.raw(`delete from ${r.table}`).execute(db)
+    await sql
+      .raw(
+        `insert into ${r.table} (${r.column}, severity, service, count) select m.minute - m.minute % ${r.size}, i.severity, i.service, sum(m.count) from incident_minutes m join incidents i on i.id = m.incident_id group by m.minute - m.minute % ${r.size}, i.severity, i.service`,
+      )
+      .execute(db)
+  }
   await sql`insert into incident_status_counts (severity, status, n) select severity, status, count(*) from incidents group by severity, status`.execute(
     db,
   )

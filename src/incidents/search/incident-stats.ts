@@ -11,7 +11,7 @@ import { parseDuration } from './time-value.js'
 const MINUTE = 60_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
-/** Windows up to this long are counted per minute; longer ones per whole hour (the rollup). */
+/** Windows up to this long get per-minute buckets by default; longer ones whole hours. */
 const MINUTE_WINDOW = 6 * HOUR
 /** Bucket sizes picked automatically, smallest first: per-minute ones, then whole hours. */
 const AUTO_MINUTE_BUCKETS = [1, 5, 15, 30, 60].map((m) => m * MINUTE)
@@ -27,7 +27,7 @@ export interface StatsOptions {
   /**
    * Bucket size: milliseconds or a duration (`5m`, `1h`); a multiple of a minute. Default: at
    * most 120 buckets, whole hours for windows over 6 hours. Whole-hour buckets read the hourly
-   * rollup and count the whole first hour.
+   * rollup and count the whole first hour; others read the per-minute rollup.
    */
   bucket?: number | string | null
 }
@@ -107,28 +107,19 @@ export async function incidentStats(
   const first = Math.floor(from / MINUTE) * MINUTE
   const db = database.db
 
-  const hourly = bucket % HOUR === 0
-  const series = hourly
-    ? await sql<{ start: number; severity: Severity; n: number }>`
-        select s.hour - s.hour % ${bucket} as start, s.severity as severity, sum(s.count) as n
-        from incident_stats_hours s where s.hour >= ${first - (first % HOUR)} and s.hour <= ${to}
-        group by 1, 2`.execute(db)
-    : // `%` rather than `/`: SQLite receives bound numbers as reals, and its `%` works on integers.
-      await sql<{ start: number; severity: Severity; n: number }>`
-        select m.minute - m.minute % ${bucket} as start, i.severity as severity, sum(m.count) as n
-        from incident_minutes m join incidents i on i.id = m.incident_id
-        where m.minute >= ${first} and m.minute <= ${to}
-        group by 1, 2`.execute(db)
-  const services = hourly
-    ? await sql<{ service: string; n: number }>`
-        select s.service as service, sum(s.count) as n from incident_stats_hours s
-        where s.hour >= ${first - (first % HOUR)} and s.hour <= ${to}
-        group by s.service order by n desc, s.service limit 10`.execute(db)
-    : await sql<{ service: string; n: number }>`
-        select i.service as service, sum(m.count) as n
-        from incident_minutes m join incidents i on i.id = m.incident_id
-        where m.minute >= ${first} and m.minute <= ${to}
-        group by i.service order by n desc, i.service limit 10`.execute(db)
+  // Whole-hour buckets read the hourly rollup, others the per-minute one (both kept by triggers).
+  const rollup = bucket % HOUR === 0 ? sql`incident_stats_hours` : sql`incident_stats_minutes`
+  const key = bucket % HOUR === 0 ? sql.ref('s.hour') : sql.ref('s.minute')
+  const start = bucket % HOUR === 0 ? first - (first % HOUR) : first
+  // `%` rather than `/`: SQLite receives bound numbers as reals, and its `%` works on integers.
+  const series = await sql<{ start: number; severity: Severity; n: number }>`
+    select ${key} - ${key} % ${bucket} as start, s.severity as severity, sum(s.count) as n
+    from ${rollup} s where ${key} >= ${start} and ${key} <= ${to}
+    group by 1, 2`.execute(db)
+  const services = await sql<{ service: string; n: number }>`
+    select s.service as service, sum(s.count) as n from ${rollup} s
+    where ${key} >= ${start} and ${key} <= ${to}
+    group by s.service order by n desc, s.service limit 10`.execute(db)
   const top = await db
     .selectFrom('incidents')
     .select(['id', 'title', 'severity', 'status', 'service', 'count'])

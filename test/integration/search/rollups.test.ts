@@ -11,6 +11,7 @@ import {
 import { HOUR, MINUTE, NOW, insertIncident } from './incident-fixtures.js'
 
 interface Rollup {
+  minutes: string[]
   hours: string[]
   counts: string[]
 }
@@ -26,41 +27,38 @@ describeEachDialect('dashboard rollups', (dialect) => {
     await test.cleanup()
   })
 
+  async function lines(query: ReturnType<typeof sql<Record<string, unknown>>>): Promise<string[]> {
+    const result = await query.execute(test.database.db)
+
+    return result.rows.map((r) => Object.values(r).map(String).join(' '))
+  }
+
+  /** A rollup computed from scratch out of incident_minutes, per `size` ms. */
+  function recount(size: number) {
+    return sql<
+      Record<string, unknown>
+    >`select m.minute - m.minute % ${sql.lit(size)} as k, i.severity, i.service, sum(m.count) as count from incident_minutes m join incidents i on i.id = m.incident_id group by 1, 2, 3 order by 1, 2, 3`
+  }
+
   /** The rollups as kept by the triggers, and as computed from scratch; zero rows left out. */
   async function compare(): Promise<{ kept: Rollup; computed: Rollup }> {
-    const db = test.database.db
-    const line = (r: Record<string, unknown>): string => Object.values(r).map(String).join(' ')
     const kept = {
-      hours: (
-        await sql<
-          Record<string, unknown>
-        >`select hour, severity, service, count from incident_stats_hours where count <> 0 order by 1, 2, 3`.execute(
-          db,
-        )
-      ).rows.map(line),
-      counts: (
-        await sql<
-          Record<string, unknown>
-        >`select severity, status, n from incident_status_counts where n <> 0 order by 1, 2`.execute(
-          db,
-        )
-      ).rows.map(line),
+      minutes: await lines(
+        sql`select minute, severity, service, count from incident_stats_minutes where count <> 0 order by 1, 2, 3`,
+      ),
+      hours: await lines(
+        sql`select hour, severity, service, count from incident_stats_hours where count <> 0 order by 1, 2, 3`,
+      ),
+      counts: await lines(
+        sql`select severity, status, n from incident_status_counts where n <> 0 order by 1, 2`,
+      ),
     }
     const computed = {
-      hours: (
-        await sql<
-          Record<string, unknown>
-        >`select m.minute - m.minute % 3600000 as hour, i.severity, i.service, sum(m.count) as count from incident_minutes m join incidents i on i.id = m.incident_id group by 1, 2, 3 order by 1, 2, 3`.execute(
-          db,
-        )
-      ).rows.map(line),
-      counts: (
-        await sql<
-          Record<string, unknown>
-        >`select severity, status, count(*) as n from incidents group by 1, 2 order by 1, 2`.execute(
-          db,
-        )
-      ).rows.map(line),
+      minutes: await lines(recount(MINUTE)),
+      hours: await lines(recount(HOUR)),
+      counts: await lines(
+        sql`select severity, status, count(*) as n from incidents group by 1, 2 order by 1, 2`,
+      ),
     }
 
     return { kept, computed }
