@@ -119,3 +119,25 @@ export async function lastRuns(
 
   return found
 }
+
+/** How long runs stay in history: quiet runs a week, the others (emails, failures) 90 days. */
+export const HISTORY_RETENTION = { nothingNewMs: 7 * 86_400_000, otherMs: 90 * 86_400_000 }
+
+/**
+ * Deletes runs past their retention; a frequent alert records a quiet run every few minutes,
+ * which would otherwise grow the table without bound. Returns the number of rows deleted.
+ */
+export async function pruneRuns(database: Database, now: number): Promise<number> {
+  const quiet = await database.db
+    .deleteFrom('alert_history')
+    .where('status', '=', 'nothing_new')
+    .where('started_at', '<', now - HISTORY_RETENTION.nothingNewMs)
+    .executeTakeFirst()
+  const old = await database.db
+    .deleteFrom('alert_history')
+    .where('status', '!=', 'running')
+    .where('started_at', '<', now - HISTORY_RETENTION.otherMs)
+    .executeTakeFirst()
+
+  return Number(quiet.numDeletedRows) + Number(old.numDeletedRows)
+}

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.js'
 import { alertFromRow } from './alert.js'
 import { alertChanges } from './alert-changes.js'
 import { claimDueAlert, DEFAULT_CLAIM_TTL_MS } from './alert-claim.js'
-import type { RunStatus } from './alert-run.js'
+import { pruneRuns, type RunStatus } from './alert-run.js'
 import { searchMatcher, type IncidentMatcher } from './match-incidents.js'
 import { createNotifier } from './notifiers/create-notifier.js'
 import type { Notifier } from './notifiers/notifier.js'
@@ -56,6 +56,8 @@ export type AlertScheduler = (() => Promise<void>) & {
 }
 
 const BATCH = 500
+// History retention is applied this often by each scheduler.
+const PRUNE_EVERY_MS = 3_600_000
 
 async function mapLimit<T>(
   items: readonly T[],
@@ -153,11 +155,17 @@ export function startAlertScheduler(options: AlertSchedulerOptions): AlertSchedu
   let timer: NodeJS.Timeout | undefined
   let running: Promise<unknown> = Promise.resolve()
   let prepared = false
+  let prunedAt = -Infinity
 
   async function tickOnce(): Promise<TickSummary> {
     if (!prepared) {
       await prepare(database, logger, clock())
       prepared = true
+    }
+    if (clock() - prunedAt >= PRUNE_EVERY_MS) {
+      prunedAt = clock()
+      const removed = await pruneRuns(database, prunedAt)
+      if (removed > 0) logger.info({ removed }, 'old alert runs removed')
     }
     const summary: TickSummary = { due: 0, ran: 0, statuses: {} }
     for (;;) {

@@ -169,4 +169,46 @@ describeEachDialect('alert evaluation', (dialect) => {
     expect(run?.smtpReply).toBe(join(dataDir, 'outbox', files[0] ?? ''))
     expect((await findAlert(test.database, alert.id))?.lastTriggeredAt).toBe(T0 + MINUTE - 4000)
   })
+
+  it('keeps quiet runs for a week and other runs for 90 days', async () => {
+    const alert = await addAlert(test.database, T0)
+    const day = 86_400_000
+    const rows = [
+      ['nothing_new', T0 + day],
+      ['nothing_new', T0 + 9 * day],
+      ['sent', T0 + day],
+      ['failed', T0 + 2 * day],
+    ] as const
+    for (const [status, at] of rows) {
+      await test.database.db
+        .insertInto('alert_history')
+        .values({
+          alert_id: alert.id,
+          trigger: 'schedule',
+          status,
+          started_at: at,
+          finished_at: at,
+          window_from: T0,
+          window_to: at,
+          matched: 0,
+          incident_ids: '[]',
+          recipients: '[]',
+          attempts: 0,
+          possible_duplicate: 0,
+        })
+        .execute()
+    }
+    clock.set(T0 + 10 * day)
+    await scheduler.tick()
+    expect(
+      (await listRuns(test.database, { alertId: alert.id })).map((r) => r.status).sort(),
+    ).toEqual(['failed', 'nothing_new', 'nothing_new', 'sent'])
+    clock.set(T0 + 95 * day)
+    await scheduler.tick()
+    const left = await listRuns(test.database, { alertId: alert.id })
+    // The old rows are gone; what is left is the run of this tick, whose window covers everything.
+    expect(left.map((r) => [r.startedAt, r.status])).toEqual([
+      [new Date(T0 + 95 * day).toISOString(), 'nothing_new'],
+    ])
+  })
 })
