@@ -10,6 +10,7 @@ import { join } from 'node:path'
 
 /** Error kinds the writers emit; each is one incident, found by its word in the title. */
 export const KINDS = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf', 'Hotel']
+const SERVICES = ['orders', 'billing', 'search', 'auth']
 
 /** What the writers wrote: error events per kind, and what happened to the files. */
 export interface Ledger {
@@ -66,17 +67,23 @@ export class Writers {
 
   constructor(
     readonly hostDirs: readonly string[],
+    /** Where copies made by copytruncate go, per host: outside what the workers watch. */
+    readonly archiveDirs: readonly string[],
     readonly writers: number,
     filesPerWriter: number,
   ) {
     for (let w = 0; w < writers; w += 1) {
       for (let f = 0; f < filesPerWriter; f += 1) {
         const host = (w * filesPerWriter + f) % hostDirs.length
-        const path = join(hostDirs[host]!, `w${w}-f${f}.log`)
+        // A folder per file and a few file names: the service is the file name, so incidents
+        // are (kind, shape, service) and a window's incidents all fit in one alert email list.
+        const dir = join(hostDirs[host]!, `w${w}-f${f}`)
+        mkdirSync(dir, { recursive: true })
+        const path = join(dir, `${SERVICES[f % SERVICES.length]!}.log`)
         this.files.push({ path, host, paused: false, rotations: 0 })
       }
     }
-    for (const dir of hostDirs) mkdirSync(join(dir, 'archive'), { recursive: true })
+    for (const dir of archiveDirs) mkdirSync(dir, { recursive: true })
   }
 
   /** Runs every writer until stop(); each writes one event every `intervalMs` on average. */
@@ -145,7 +152,7 @@ export class Writers {
 
     file.paused = true
     try {
-      const deadline = Date.now() + 8000
+      const deadline = Date.now() + 20_000
       for (;;) {
         const stat = statSync(file.path, { throwIfNoEntry: false })
         if (stat === undefined) return
@@ -162,8 +169,8 @@ export class Writers {
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
       file.rotations += 1
-      const base = file.path.split('/').pop() ?? 'file'
-      const archive = join(this.hostDirs[file.host]!, 'archive', `${base}.${file.rotations}`)
+      const name = file.path.split('/').slice(-2).join('-')
+      const archive = join(this.archiveDirs[file.host]!, `${name}.${file.rotations}`)
       copyFileSync(file.path, archive)
       truncateSync(file.path, 0)
       this.ledger.copytruncates += 1

@@ -1,6 +1,11 @@
 // Soak: two workers and two web processes on PostgreSQL under rotation, kill -9, ServiceNow
 // faults and SMTP outages; at the end the writers' ledger is compared with the database.
 // Usage: npm run soak -- [--minutes 2] [--writers 20] [--files 200] [--interval-ms 40]
+// How the ledger stays exact through rotation (docs/benchmarks.md, Soak, has the whole story):
+// renamed files keep a name the workers' `*.log*` glob matches, so they are read to their end
+// even by a worker that was dead during the rename; copytruncate pauses the file's writer and
+// truncates only once the worker's committed checkpoint reached the end of the file, because
+// lines the tailer had not read when the file is truncated exist only in the copy.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -63,6 +68,7 @@ await migrate(database)
 
 const root = mkdtempSync(join(tmpdir(), 'alims-soak-'))
 const hostDirs = [join(root, 'host-1'), join(root, 'host-2')]
+const archiveDirs = [join(root, 'archive-1'), join(root, 'archive-2')]
 for (const dir of hostDirs) mkdirSync(dir)
 const fake = await FakeServiceNow.start({ password: SNOW_PASSWORD, latencyMs: 5 })
 const smtp = await startSmtpSink()
@@ -93,7 +99,7 @@ for (const i of [0, 1]) {
     args: ['worker'],
     env: {
       ...common,
-      ALIMS_LOG_PATHS: join(hostDirs[i]!, '*.log*'),
+      ALIMS_LOG_PATHS: join(hostDirs[i]!, '**', '*.log*'),
       ALIMS_DATA_DIR: join(root, `worker-${i + 1}`),
     },
   })
@@ -156,6 +162,7 @@ try {
 
   const writers = new Writers(
     hostDirs,
+    archiveDirs,
     writerCount,
     Math.max(1, Math.floor(fileCount / writerCount)),
   )
@@ -225,7 +232,7 @@ try {
   say('writers stopped; waiting for the workers to catch up')
 
   const files = hostDirs.flatMap((dir) =>
-    readdirSync(dir)
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.includes('.log'))
       .map((f) => join(dir, f)),
   )
@@ -263,6 +270,7 @@ try {
     const response = await fetch(`${webUrl(0)}/api/v1/alerts/${id}/run`, {
       method: 'POST',
       headers,
+      body: '{}',
     })
     if (!response.ok) throw new Error(`final run of alert ${id}: ${await response.text()}`)
   }
