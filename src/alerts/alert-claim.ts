@@ -51,19 +51,29 @@ export async function claimAlertNow(
   return row === undefined ? null : alertFromRow(row)
 }
 
-/** Gives a claim back, optionally with the next run time; only the owner's claim is released. */
+/**
+ * Gives a claim back, optionally with the next run time; only the owner's claim is released.
+ * The next run time is written only if the alert was not edited since `updatedAt` (an edit made
+ * during the run has already rescheduled it from its new definition).
+ */
 export async function releaseAlert(
   tx: Tx,
   id: number,
   owner: string,
-  nextRunAt?: number | null,
+  next?: { at: number | null; updatedAt: number },
 ): Promise<void> {
   await tx
     .updateTable('alerts')
     .set({
       claimed_by: null,
       claim_expires_at: null,
-      ...(nextRunAt === undefined ? {} : { next_run_at: nextRunAt }),
+      ...(next === undefined
+        ? {}
+        : {
+            next_run_at: sql<
+              number | null
+            >`case when updated_at = ${next.updatedAt} then ${next.at} else next_run_at end`,
+          }),
     })
     .where('id', '=', id)
     .where('claimed_by', '=', owner)

@@ -145,12 +145,19 @@ async function suppressedRuns(
   return Number(row?.n ?? 0)
 }
 
-function nextRun(alert: Alert, trigger: RunTrigger, now: number): number | null | undefined {
+function nextRun(
+  alert: Alert,
+  trigger: RunTrigger,
+  now: number,
+): { at: number | null; updatedAt: number } | undefined {
   // A manual run leaves the schedule alone; a scheduled one moves to the first slot after now,
   // so however many slots were missed, they are not run one by one.
   if (trigger !== 'schedule') return undefined
 
-  return alert.enabled ? nextRunAfter(alert.schedule, now) : null
+  return {
+    at: alert.enabled ? nextRunAfter(alert.schedule, now) : null,
+    updatedAt: alert.updatedAt,
+  }
 }
 
 interface Finished {

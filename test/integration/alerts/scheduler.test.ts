@@ -128,7 +128,10 @@ describeEachDialect('alert scheduler', (dialect) => {
     expect(winners[0]?.id).toBe(alert.id)
 
     await test.database.transaction((tx) =>
-      releaseAlert(tx, alert.id, `p${results.findIndex((r) => r !== null)}`, T0 + 2 * MINUTE),
+      releaseAlert(tx, alert.id, `p${results.findIndex((r) => r !== null)}`, {
+        at: T0 + 2 * MINUTE,
+        updatedAt: alert.updatedAt,
+      }),
     )
     expect(await claimDueAlert(test.database, alert.id, 'late', now)).toBeNull()
   })
@@ -188,5 +191,33 @@ describeEachDialect('alert scheduler', (dialect) => {
     expect((await scheduler.tick()).statuses).toEqual({ nothing_new: 1 })
     const row = await findAlert(test.database, alert.id)
     expect(row?.nextRunAt).toBe(T0 + 30 * MINUTE)
+  })
+
+  it('keeps the schedule of an edit made while the alert was running', async () => {
+    const alert = await addAlert(test.database, T0)
+    await addIncident(test.database, { at: T0 + 10_000 })
+    clock.set(T0 + MINUTE + 1000)
+    const scheduler = startAlertScheduler({
+      database: test.database,
+      config: {
+        smtp: smtpTo(sink.port),
+        dataDir: '/nonexistent',
+        publicUrl: 'https://alims.example.com',
+      },
+      logger: silentLogger,
+      clock: clock.read,
+      timers: false,
+      afterSend: async () => {
+        const hourly = validateAlertDefinition({ ...alert, schedule: { kind: 'hourly', hours: 1 } })
+        await updateAlert(test.database, alert.id, hourly, clock.now + 1)
+      },
+    })
+    schedulers.push(scheduler)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+    const after = await findAlert(test.database, alert.id)
+    expect(after?.schedule).toEqual({ kind: 'hourly', hours: 1 })
+    expect(after?.nextRunAt).toBe(T0 + 60 * MINUTE)
+    const row = await test.database.db.selectFrom('alerts').select('claimed_by').executeTakeFirst()
+    expect(row?.claimed_by).toBeNull()
   })
 })
