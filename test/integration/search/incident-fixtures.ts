@@ -1,6 +1,7 @@
-import type { Insertable } from 'kysely'
+import { SqliteAdapter, type Insertable } from 'kysely'
 
 import type { Db } from '../../../src/db/database.js'
+import { refreshSearchDocuments } from '../../../src/db/migrations/003-search.js'
 import type { IncidentsTable } from '../../../src/db/schema.js'
 
 /** A fixed clock for search tests: 2026-06-01T12:00:00Z. */
@@ -9,14 +10,21 @@ export const MINUTE = 60_000
 export const HOUR = 3_600_000
 export const DAY = 86_400_000
 
-export type IncidentSeed = Partial<Insertable<IncidentsTable>> & { samples?: string[] }
+/**
+ * `samples` are stored as the incident's events and, as the store does after writing samples,
+ * its search document is refreshed (unless `indexSamples` is false: before migration 003).
+ */
+export type IncidentSeed = Partial<Insertable<IncidentsTable>> & {
+  samples?: string[]
+  indexSamples?: boolean
+}
 
 let sequence = 0
 
 /** Inserts an incident with Kysely directly (defaults fill what the seed leaves out); returns its id. */
 export async function insertIncident(db: Db, seed: IncidentSeed = {}): Promise<number> {
   sequence += 1
-  const { samples = [], ...fields } = seed
+  const { samples = [], indexSamples = true, ...fields } = seed
   const last = fields.last_seen_at ?? NOW - HOUR
   const first = fields.first_seen_at ?? last
   const row: Insertable<IncidentsTable> = {
@@ -68,6 +76,15 @@ export async function insertIncident(db: Db, seed: IncidentSeed = {}): Promise<n
         fields: '{}',
       })
       .execute()
+  }
+  if (samples.length > 0 && indexSamples) {
+    const dialect = db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres'
+    await refreshSearchDocuments(db, dialect, [id])
+  }
+  if (samples.length > 0) {
+    // Rewriting the title rebuilds the search document, samples included, whichever way the
+    // index learns of new samples (a trigger on incident_events or the store's refresh).
+    await db.updateTable('incidents').set({ title: row.title }).where('id', '=', id).execute()
   }
   await db
     .insertInto('incident_minutes')
