@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely'
 
 import type { DialectName } from '../dialect.js'
 import type { DialectMigration } from './migration.js'
@@ -31,10 +31,34 @@ const SQLITE_TRIGGERS = [
   'incident_search_insert',
   'incident_search_update',
   'incident_search_delete',
-  'incident_search_event_insert',
-  'incident_search_event_update',
-  'incident_search_event_delete',
 ]
+
+/**
+ * Rebuilds the search documents of incidents whose samples changed. Sample rows are not
+ * watched by triggers: the store writes and trims many per batch, and one refresh per incident
+ * after them costs one statement instead of one per row.
+ */
+export async function refreshSearchDocuments(
+  db: QueryExecutorProvider,
+  dialect: DialectName,
+  ids: readonly number[],
+): Promise<void> {
+  if (ids.length === 0) return
+
+  const list = sql.join(ids.map((id) => sql`${id}`))
+  if (dialect === 'postgres') {
+    await sql`select alims_search_refresh(id) from unnest(array[${list}]::bigint[]) as id`.execute(
+      db,
+    )
+
+    return
+  }
+
+  await sql`delete from incident_fts where rowid in (${list})`.execute(db)
+  await sql`insert into incident_fts (rowid, doc) select i.id, ${sql.raw(sqliteDocument())} from incidents i where i.id in (${list})`.execute(
+    db,
+  )
+}
 
 function sqliteRefresh(id: string): string {
   return `delete from incident_fts where rowid = ${id}; insert into incident_fts (rowid, doc) select i.id, ${sqliteDocument()} from incidents i where i.id = ${id};`
@@ -45,9 +69,6 @@ async function createSqliteTriggers(db: Kysely<unknown>): Promise<void> {
     `create trigger incident_search_insert after insert on incidents begin ${sqliteRefresh('new.id')} end`,
     `create trigger incident_search_update after update of title, message, template on incidents begin ${sqliteRefresh('new.id')} end`,
     `create trigger incident_search_delete after delete on incidents begin delete from incident_fts where rowid = old.id; end`,
-    `create trigger incident_search_event_insert after insert on incident_events begin ${sqliteRefresh('new.incident_id')} end`,
-    `create trigger incident_search_event_update after update of raw, incident_id on incident_events begin ${sqliteRefresh('old.incident_id')} ${sqliteRefresh('new.incident_id')} end`,
-    `create trigger incident_search_event_delete after delete on incident_events begin ${sqliteRefresh('old.incident_id')} end`,
   ]
   for (const statement of statements) await sql.raw(statement).execute(db)
 }
@@ -96,17 +117,7 @@ async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
     .execute(db)
   await sql
     .raw(
-      `create or replace function alims_search_event() returns trigger language plpgsql set search_path from current as $$ begin if tg_op <> 'DELETE' then perform alims_search_refresh(new.incident_id); end if; if tg_op <> 'INSERT' then perform alims_search_refresh(old.incident_id); end if; return null; end $$`,
-    )
-    .execute(db)
-  await sql
-    .raw(
       `create trigger incident_search_incident after insert or update of title, message, template on incidents for each row execute function alims_search_incident()`,
-    )
-    .execute(db)
-  await sql
-    .raw(
-      `create trigger incident_search_event after insert or update of raw, incident_id or delete on incident_events for each row execute function alims_search_event()`,
     )
     .execute(db)
 }

@@ -1,4 +1,5 @@
 import type { Database, Tx } from '../../db/database.js'
+import { refreshSearchDocuments } from '../../db/migrations/003-search.js'
 import { recordChange } from '../../incidents/changes.js'
 import { maxSeverity, type Severity } from '../../incidents/severity.js'
 import type { Logger } from '../../observability/logger.js'
@@ -7,6 +8,7 @@ import type { Batch, BatchSink, Checkpoint } from '../checkpoint.js'
 import type { IncidentCandidate, LogEvent } from '../event.js'
 
 import { aggregate, type FingerprintGroup } from './aggregate.js'
+import { SampleBook } from './sample-book.js'
 
 /** Work other modules do inside the store's transaction (the ticket outbox). */
 export interface StoreHooks {
@@ -74,6 +76,7 @@ function clip(text: string, max: number): string {
  */
 export class IncidentStore implements BatchSink<IncidentCandidate> {
   readonly #options: Required<Omit<IncidentStoreOptions, 'hooks'>> & { hooks: StoreHooks }
+  readonly #samples = new SampleBook()
 
   constructor(options: IncidentStoreOptions) {
     this.#options = {
@@ -101,11 +104,22 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     )
     const result: CommitResult = { created: [], updated: [], regressed: [] }
 
-    await database.transaction(async (tx) => {
-      const now = this.#options.clock()
-      for (const group of groups) await this.#storeGroup(tx, group, now, result)
-      if (batch.checkpoints.length > 0) await this.#options.saveCheckpoints(tx, batch.checkpoints)
-    })
+    try {
+      await database.transaction(async (tx) => {
+        const now = this.#options.clock()
+        for (const group of groups) await this.#storeGroup(tx, group, now, result)
+        // Samples changed for every incident of the batch: its search document includes them.
+        const touched = [...result.created, ...result.updated, ...result.regressed]
+        await refreshSearchDocuments(tx, database.dialect, touched)
+        if (batch.checkpoints.length > 0) {
+          await this.#options.saveCheckpoints(tx, batch.checkpoints)
+        }
+      })
+      this.#samples.commit()
+    } catch (error) {
+      this.#samples.rollback()
+      throw error
+    }
 
     committedEvents.inc(batch.events.length)
     createdIncidents.inc(result.created.length)
@@ -125,7 +139,7 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       const id = await this.#insert(tx, group, now)
       if (id !== null) {
         result.created.push(id)
-        await this.#writeDetails(tx, id, group, group.earliest.length)
+        await this.#writeDetails(tx, id, group, 0)
         await recordChange(tx, this.#options.database.dialect, {
           kind: 'created',
           incidentId: id,
@@ -227,13 +241,10 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       .where('id', '=', existing.id)
       .execute()
 
-    const firstStored = await this.#countFirstSamples(tx, existing.id)
-    await this.#writeDetails(
-      tx,
-      existing.id,
-      group,
-      Math.max(0, this.#options.firstSamples - firstStored),
-    )
+    const firstStored = this.#samples.isFirstFull(existing.id)
+      ? this.#options.firstSamples
+      : await this.#countFirstSamples(tx, existing.id)
+    await this.#writeDetails(tx, existing.id, group, firstStored)
 
     if (regressed) {
       await tx
@@ -279,19 +290,23 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     tx: Tx,
     incidentId: number,
     group: FingerprintGroup,
-    firstSlots: number,
+    firstStored: number,
   ): Promise<void> {
-    for (const [minute, count] of group.minutes) {
-      await tx
-        .insertInto('incident_minutes')
-        .values({ incident_id: incidentId, minute, count })
-        .onConflict((oc) =>
-          oc.columns(['incident_id', 'minute']).doUpdateSet((eb) => ({
-            count: eb('incident_minutes.count', '+', eb.ref('excluded.count')),
-          })),
-        )
-        .execute()
-    }
+    const firstSlots = Math.max(0, this.#options.firstSamples - firstStored)
+    const minutes = [...group.minutes].map(([minute, count]) => ({
+      incident_id: incidentId,
+      minute,
+      count,
+    }))
+    await tx
+      .insertInto('incident_minutes')
+      .values(minutes)
+      .onConflict((oc) =>
+        oc.columns(['incident_id', 'minute']).doUpdateSet((eb) => ({
+          count: eb('incident_minutes.count', '+', eb.ref('excluded.count')),
+        })),
+      )
+      .execute()
 
     const first = group.earliest.slice(0, firstSlots)
     // An event already kept as one of the first samples is not kept again as a latest one.
@@ -302,7 +317,19 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       ...latest.map((e) => this.#sampleRow(incidentId, 'latest', e)),
     ]
     if (rows.length > 0) await tx.insertInto('incident_events').values(rows).execute()
-    if (latest.length > 0) await this.#trimLatest(tx, incidentId)
+    if (firstStored + first.length >= this.#options.firstSamples) {
+      this.#samples.stageFirstFull(incidentId)
+    }
+    if (latest.length === 0) return
+
+    const known = this.#samples.latestCount(incidentId)
+    const count = known === null ? Infinity : known + latest.length
+    if (count > this.#options.latestSamples) {
+      await this.#trimLatest(tx, incidentId)
+      this.#samples.stageLatestCount(incidentId, this.#options.latestSamples)
+    } else {
+      this.#samples.stageLatestCount(incidentId, count)
+    }
   }
 
   #sampleRow(incidentId: number, kind: 'first' | 'latest', event: LogEvent) {
