@@ -178,6 +178,8 @@ try {
       .select('offset')
       .where('path', '=', path)
       .where('inode', '=', String(inode))
+      // After copytruncate the same inode has a new head, so a new identity: take the newest.
+      .orderBy('id', 'desc')
       .executeTakeFirst()
 
     return row?.offset ?? null
