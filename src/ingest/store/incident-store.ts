@@ -104,21 +104,30 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     )
     const result: CommitResult = { created: [], updated: [], regressed: [] }
 
-    try {
-      await database.transaction(async (tx) => {
-        const now = this.#options.clock()
-        for (const group of groups) await this.#storeGroup(tx, group, now, result)
-        // Samples changed for every incident of the batch: its search document includes them.
-        const touched = [...result.created, ...result.updated, ...result.regressed]
-        await refreshSearchDocuments(tx, database.dialect, touched)
-        if (batch.checkpoints.length > 0) {
-          await this.#options.saveCheckpoints(tx, batch.checkpoints)
-        }
-      })
-      this.#samples.commit()
-    } catch (error) {
-      this.#samples.rollback()
-      throw error
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await database.transaction(async (tx) => {
+          const now = this.#options.clock()
+          for (const group of groups) await this.#storeGroup(tx, group, now, result)
+          // Samples changed for every incident of the batch: its search document includes them.
+          const touched = [...result.created, ...result.updated, ...result.regressed]
+          await refreshSearchDocuments(tx, database.dialect, touched)
+          if (batch.checkpoints.length > 0) {
+            await this.#options.saveCheckpoints(tx, batch.checkpoints)
+          }
+        })
+        this.#samples.commit()
+        break
+      } catch (error) {
+        this.#samples.rollback()
+        result.created.length = 0
+        result.updated.length = 0
+        result.regressed.length = 0
+        // Two workers bumping shared rollup rows can deadlock on PostgreSQL; one of them is
+        // rolled back and simply tries again.
+        if (attempt >= 3 || !isRetryable(error)) throw error
+        this.#options.logger.warn({ err: error, attempt }, 'batch rolled back, retrying')
+      }
     }
 
     committedEvents.inc(batch.events.length)
@@ -364,6 +373,13 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       .where('id', 'not in', keep)
       .execute()
   }
+}
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+
+  // 40P01 deadlock detected, 40001 serialization failure (PostgreSQL).
+  return code === '40P01' || code === '40001'
 }
 
 function firstLine(message: string): string {

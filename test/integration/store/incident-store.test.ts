@@ -11,6 +11,23 @@ import {
 
 const logger = createLogger({ level: 'silent' })
 
+function checkpoint() {
+  return {
+    identity: '1:2:abc',
+    path: '/var/log/app.log',
+    device: '1',
+    inode: '2',
+    headHash: 'abc',
+    offset: 20,
+    size: 20,
+    linesRead: 2,
+    events: 2,
+    skipped: {},
+    lastEventAt: null,
+    lastError: null,
+  }
+}
+
 describeEachDialect('incident store', (dialect) => {
   let test: TestDatabase | undefined
 
@@ -107,6 +124,32 @@ describeEachDialect('incident store', (dialect) => {
     expect(await test.database.db.selectFrom('incident_events').selectAll().execute()).toEqual([])
 
     await store(test).commit(batch)
+    const row = await test.database.db
+      .selectFrom('incidents')
+      .select('count')
+      .executeTakeFirstOrThrow()
+    expect(row.count).toBe(2)
+  })
+
+  it('retries a batch rolled back by a deadlock and stores it once', async () => {
+    test = await createTestDatabase(dialect)
+    let calls = 0
+    const s = store(test, {
+      saveCheckpoints: () => {
+        calls += 1
+        if (calls > 1) return Promise.resolve()
+
+        return Promise.reject(Object.assign(new Error('deadlock detected'), { code: '40P01' }))
+      },
+    })
+
+    const result = await s.commitWithResult({
+      events: [candidate('fp'), candidate('fp')],
+      checkpoints: [checkpoint()],
+    })
+
+    expect(calls).toBe(2)
+    expect(result.created).toHaveLength(1)
     const row = await test.database.db
       .selectFrom('incidents')
       .select('count')
