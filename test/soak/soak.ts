@@ -26,7 +26,13 @@ import {
   type AlimsProcess,
 } from '../integration/scale/layout.js'
 
-import { compareAlerts, compareIncidents, compareTickets, type Figure } from './soak-verify.js'
+import {
+  compareAlerts,
+  compareIncidents,
+  compareTickets,
+  runStatuses,
+  type Figure,
+} from './soak-verify.js'
 import { Writers } from './soak-writers.js'
 
 const { values } = parseArgs({
@@ -286,6 +292,9 @@ try {
   figures.push(...(await compareIncidents(database, ledger)))
   figures.push(...(await compareTickets(database, fake)))
   figures.push(...(await compareAlerts(database, alertIds, smtp.messages)))
+  say(
+    `alert runs: ${await runStatuses(database, alertIds)}; emails received: ${smtp.messages.length}`,
+  )
 } catch (error) {
   failed = true
   say(`soak aborted: ${error instanceof Error ? error.message : String(error)}`)
