@@ -16,7 +16,7 @@ export async function runStatuses(
     .groupBy('status')
     .execute()
 
-  return rows.map((r) => `${r.status} ${Number(r.n)}`).join(', ')
+  return rows.map((r) => `${r.status} ${r.n}`).join(', ')
 }
 
 /** One compared figure: what the ledger expects, what the system holds, and whether they agree. */
