@@ -16,7 +16,16 @@ import {
 
 const logger = createLogger({ level: 'silent' })
 const LINES = 60_000
-const OPERATIONS = ['billing', 'checkout', 'inventory', 'shipping', 'search', 'login', 'export', 'import']
+const OPERATIONS = [
+  'billing',
+  'checkout',
+  'inventory',
+  'shipping',
+  'search',
+  'login',
+  'export',
+  'import',
+]
 const FAILURES = ['timed out', 'was refused', 'returned no rows', 'hit a deadlock', 'lost its lock']
 
 /** A backlog of mixed lines: every fifth an error of one of 40 kinds (operation × failure), some with a stack trace. */
