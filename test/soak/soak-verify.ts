@@ -2,7 +2,7 @@ import type { Database } from '../../src/db/database.js'
 import type { FakeServiceNow } from '../fakes/servicenow-table-api.js'
 import type { ReceivedMail } from '../integration/alerts/smtp-sink.js'
 
-import { KINDS, type Ledger } from './soak-writers.js'
+import type { Ledger } from './soak-writers.js'
 
 /** How many runs of the alerts ended in each status, for the report (not a comparison). */
 export async function runStatuses(
@@ -34,7 +34,7 @@ function figure(name: string, expected: number | string, actual: number | string
 /** Error events per kind against incident counts. */
 export async function compareIncidents(database: Database, ledger: Ledger): Promise<Figure[]> {
   const figures: Figure[] = []
-  for (const kind of KINDS) {
+  for (const kind of ledger.errors.keys()) {
     const rows = await database.db
       .selectFrom('incidents')
       .select(['count'])

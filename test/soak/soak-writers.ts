@@ -31,6 +31,18 @@ interface LogFile {
   rotations: number
 }
 
+/** The error kind of the wave running `elapsedMs` after the start: Wavea, Waveb, … Waveba, … */
+function waveKind(elapsedMs: number): string {
+  let index = Math.floor(elapsedMs / 15_000)
+  let letters = ''
+  do {
+    letters = String.fromCharCode(97 + (index % 26)) + letters
+    index = Math.floor(index / 26)
+  } while (index > 0)
+
+  return `Wave${letters}`
+}
+
 function timestamp(): string {
   return new Date().toISOString()
 }
@@ -64,6 +76,7 @@ export class Writers {
   readonly files: LogFile[] = []
   #stopped = false
   #sequence = 0
+  readonly #startedAt = Date.now()
 
   constructor(
     readonly hostDirs: readonly string[],
@@ -111,7 +124,9 @@ export class Writers {
     const roll = n % 10
     let text: string
     if (roll < 4) {
-      const kind = KINDS[n % KINDS.length]!
+      // One error in ten is of a kind that changes every 15 s, so that every alert window has
+      // new incidents and its email (or its failure while SMTP is down) is exercised.
+      const kind = n % 10 === 0 ? waveKind(Date.now() - this.#startedAt) : KINDS[n % KINDS.length]!
       text = errorEvent(kind, n)
       this.ledger.errors.set(kind, (this.ledger.errors.get(kind) ?? 0) + 1)
     } else if (roll < 6) {
