@@ -10,7 +10,7 @@ import { findAlert } from './alert-repository.js'
 import { alertRunJson, type AlertRunJson, type RunStatus, type RunTrigger } from './alert-run.js'
 import { countOccurrences, type IncidentMatcher, type MatchedIncident } from './match-incidents.js'
 import type { Notifier } from './notifiers/notifier.js'
-import { nextRunAfter } from './schedule.js'
+import { nextRunAfter, typicalPeriod } from './schedule.js'
 
 /** Most incidents one run records and mails. */
 export const MAX_MATCHED = 1000
@@ -151,11 +151,14 @@ function nextRun(
   now: number,
 ): { at: number | null; updatedAt: number } | undefined {
   // A manual run leaves the schedule alone; a scheduled one moves to the first slot after now,
-  // so however many slots were missed, they are not run one by one.
+  // so however many slots were missed, they are not run one by one. A run that ended just before
+  // a slot (a late or catch-up run) skips that slot rather than running again at once.
   if (trigger !== 'schedule') return undefined
 
+  const gap = Math.min(30_000, typicalPeriod(alert.schedule, now) / 2)
+
   return {
-    at: alert.enabled ? nextRunAfter(alert.schedule, now) : null,
+    at: alert.enabled ? nextRunAfter(alert.schedule, now + gap) : null,
     updatedAt: alert.updatedAt,
   }
 }
