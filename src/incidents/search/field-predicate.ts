@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 
 import type { DialectName } from '../../db/dialect.js'
+import { STATUSES } from '../incident-status.js'
 import { SEVERITIES, isSeverity, severityRank, type Severity } from '../severity.js'
 
 import type { Comparison } from './ast.js'
@@ -19,7 +20,7 @@ export type Fail = (message: string, expected: string) => never
 export type FilterField =
   'severity' | 'status' | 'service' | 'source' | 'ticket' | 'fingerprint' | 'tag' | 'count' | 'id'
 
-export const STATUSES = ['open', 'acknowledged', 'resolved', 'ignored'] as const
+export { STATUSES }
 const STATUS_ALIASES: Readonly<Record<string, string>> = { ack: 'acknowledged' }
 const TICKET_STATES: Readonly<Record<string, string | null>> = {
   none: null,

@@ -67,7 +67,8 @@ export const liveRoutes: RouteModule = (app, deps) => {
         response: {
           200: Type.Unknown({
             description:
-              'from, to, bucketMs; series of {start, HIGH, MEDIUM, LOW}; occurrences, byStatus and openBySeverity totals; topServices; topIncidents',
+              'from, to, bucketMs; series of {start, HIGH, MEDIUM, LOW}; ' +
+              'occurrences, byStatus and openBySeverity totals; topServices; topIncidents',
           }),
           400: ErrorSchema,
           ...GUARDED_ERRORS,
@@ -85,7 +86,8 @@ export const liveRoutes: RouteModule = (app, deps) => {
         tags: ['incidents'],
         summary: 'Server-sent events: `incident` events as incidents are created or change',
         description:
-          'Each event has the change sequence number as its id; a client that reconnects with Last-Event-ID receives what it missed.',
+          'Each event has the change sequence number as its id; ' +
+          'a client that reconnects with Last-Event-ID receives what it missed.',
         headers: Type.Object({
           'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
         }),
