@@ -63,23 +63,16 @@ const say = (text: string): void => {
 
 const base = process.env.ALIMS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const schema = `soak_${Date.now()}`
-const admin = new pg.Client({ connectionString: base })
-await admin.connect()
-await admin.query(`create schema ${schema}`)
-await admin.end()
 const url = new URL(base)
 url.searchParams.set('options', `-c search_path=${schema}`)
-const database = openDatabase(url.toString(), { poolSize: 3 })
-await migrate(database)
-
 const root = mkdtempSync(join(tmpdir(), 'alims-soak-'))
 const hostDirs = [join(root, 'host-1'), join(root, 'host-2')]
 const archiveDirs = [join(root, 'archive-1'), join(root, 'archive-2')]
 for (const dir of hostDirs) mkdirSync(dir)
-const fake = await FakeServiceNow.start({ password: SNOW_PASSWORD, latencyMs: 5 })
-const smtp = await startSmtpSink()
 const ports = [await freePort(), await freePort()]
 const webUrl = (i: number): string => `http://127.0.0.1:${ports[i]}`
+const fake = await FakeServiceNow.start({ password: SNOW_PASSWORD, latencyMs: 5 })
+const smtp = await startSmtpSink()
 const common = {
   DATABASE_URL: url.toString(),
   ALIMS_ADMIN_PASSWORD: PASSWORD,
@@ -110,13 +103,16 @@ for (const i of [0, 1]) {
     },
   })
 }
+const database = openDatabase(url.toString(), { poolSize: 3 })
 const running = new Map<string, AlimsProcess>()
+const state = { stopping: false }
 const start = (name: string): AlimsProcess => {
+  if (state.stopping) throw new Error(`not starting ${name}: the soak is stopping`)
   const spec = specs.get(name)!
-  const process = startAlims(name, spec.args, spec.env)
-  running.set(name, process)
+  const child = startAlims(name, spec.args, spec.env)
+  running.set(name, child)
 
-  return process
+  return child
 }
 const isUp = (name: string): boolean => {
   const child = running.get(name)?.child
@@ -124,10 +120,79 @@ const isUp = (name: string): boolean => {
   return child !== undefined && child.exitCode === null && child.signalCode === null
 }
 
+async function dropSchema(): Promise<void> {
+  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 })
+  await client.connect()
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`)
+  } finally {
+    await client.end()
+  }
+}
+
+let cleaning: Promise<void> | null = null
+/**
+ * Stops every child, closes the fakes, drops the schema and removes the folder; each step runs
+ * even when an earlier one failed, and a second call waits for the first.
+ */
+function cleanUp(): Promise<void> {
+  state.stopping = true
+  cleaning ??= (async () => {
+    const steps: [string, () => unknown][] = [
+      ['stop the processes', () => Promise.all([...running.values()].map((p) => p.stop()))],
+      ['close the fake ServiceNow', () => fake.close()],
+      ['stop the SMTP server', () => smtp.stop()],
+      ['close the database', () => database.close()],
+      [`drop schema ${schema}`, dropSchema],
+      [
+        `remove ${root}`,
+        () => {
+          rmSync(root, { recursive: true, force: true })
+        },
+      ],
+    ]
+    for (const [what, step] of steps) {
+      try {
+        await step()
+      } catch (error) {
+        say(`cleanup: could not ${what}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+  })()
+
+  return cleaning
+}
+
+// Interrupted or over time: the children and the schema go too, never left behind.
+async function abort(reason: string, code: number): Promise<never> {
+  say(`soak aborted: ${reason}`)
+  await cleanUp()
+  process.exit(code)
+}
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
+  process.once(signal, () => void abort(`received ${signal}`, code))
+}
+// Start-up, catch-up and the final checks take a few minutes; waits inside are bounded too.
+const limitMinutes = minutes + 15
+setTimeout(
+  () => void abort(`still running after ${limitMinutes} minutes`, 1),
+  limitMinutes * 60_000,
+).unref()
+
 let failed = false
 const figures: Figure[] = []
 const counters = { kills: 0, faults: 0, smtpOutages: 0 }
 try {
+  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 })
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  await admin.end()
+  await migrate(database)
+
   await waitHealthy(start('web-1'), webUrl(0))
   start('web-2')
   start('worker-1')
@@ -297,19 +362,16 @@ try {
   )
 } catch (error) {
   failed = true
-  say(`soak aborted: ${error instanceof Error ? error.message : String(error)}`)
-  for (const process of running.values())
-    say(`${process.name} output:\n${process.output().slice(-2000)}`)
+  // After a signal or the time limit, errors here are the echo of the processes being stopped.
+  if (!state.stopping) {
+    say(`soak aborted: ${error instanceof Error ? error.message : String(error)}`)
+    for (const child of running.values()) {
+      const output = child.output().slice(-2000)
+      if (output !== '') say(`${child.name} output (last 2,000 characters):\n${output}`)
+    }
+  }
 } finally {
-  await Promise.all([...running.values()].map((p) => p.stop()))
-  await fake.close()
-  await smtp.stop()
-  await database.close()
-  const cleanup = new pg.Client({ connectionString: base })
-  await cleanup.connect()
-  await cleanup.query(`drop schema if exists ${schema} cascade`)
-  await cleanup.end()
-  rmSync(root, { recursive: true, force: true })
+  await cleanUp()
 }
 
 for (const f of figures) {
