@@ -8,6 +8,7 @@ import { Grouper } from '../src/ingest/group/index.js'
 import { generateCorpus, type CorpusRecord } from './corpus/grouping/generate.js'
 import { parseCorpus } from './corpus/grouping/parse-corpus.js'
 import { groupingAccuracy, wrongLabels } from './grouping-accuracy.js'
+import { reportJson } from './report.js'
 
 type Keyer = (event: LogEvent) => string
 
@@ -80,6 +81,14 @@ process.stdout.write(
 )
 
 const verbose = process.argv.includes('--verbose')
+const results: {
+  name: string
+  input: string
+  accuracy: number | null
+  groups: number | null
+  linesPerSecond: number
+  linesPerCpuSecond: number
+}[] = []
 const parsed = parseCorpus(corpus)
 const inputs: [string, LogEvent[]][] = [
   ['raw lines', corpus.map((record) => toEvent(record, false))],
@@ -95,8 +104,10 @@ for (const [input, events] of inputs) {
     const keys = events.map(keyer)
     const accuracy = groupingAccuracy(keys, truth)
     const [wall, cpu] = rate(make(), events, lines)
+    const groups = new Set(keys).size
+    results.push({ name, input, accuracy, groups, linesPerSecond: wall, linesPerCpuSecond: cpu })
     process.stdout.write(
-      `${name.padEnd(28)} ${input.padEnd(16)} ${accuracy.toFixed(4).padStart(8)} ${String(new Set(keys).size).padStart(7)} ${thousands(wall)} ${thousands(cpu)}\n`,
+      `${name.padEnd(28)} ${input.padEnd(16)} ${accuracy.toFixed(4).padStart(8)} ${String(groups).padStart(7)} ${thousands(wall)} ${thousands(cpu)}\n`,
     )
     if (verbose && name.startsWith('alims')) {
       for (const [label, set] of wrongLabels(keys, truth)) {
@@ -108,6 +119,14 @@ for (const [input, events] of inputs) {
 // Classification runs on every event before grouping; its cost beside grouping's.
 const rules = defaultRuleSet()
 const [classifyWall, classifyCpu] = rate((e) => rules.classify(e).rule ?? '', parsed.events, lines)
+results.push({
+  name: 'classify, built-in rules',
+  input: 'alims parsers',
+  accuracy: null,
+  groups: null,
+  linesPerSecond: classifyWall,
+  linesPerCpuSecond: classifyCpu,
+})
 process.stdout.write(
   `${'classify, built-in rules'.padEnd(28)} ${'alims parsers'.padEnd(16)} ${'-'.padStart(8)} ${'-'.padStart(7)} ${thousands(classifyWall)} ${thousands(classifyCpu)}\n`,
 )
@@ -116,3 +135,4 @@ process.stdout.write(
     `raw lines: no parser, the whole line is the message; given messages: the message each line was made from;\n` +
     `alims parsers: the worker's own split and parse stage (${parsed.split} extra events inside records, ${parsed.merged} records joined to the previous one)\n`,
 )
+reportJson('grouping', { events: corpus.length, lines, formats, results })

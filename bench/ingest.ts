@@ -13,6 +13,7 @@ import { build } from 'esbuild'
 
 import { generateMixedLog } from './generate-mixed-log.js'
 import type { StagesResult } from './ingest-stages.js'
+import { reportJson } from './report.js'
 
 /** One timed run of a row. */
 export interface Measurement {
@@ -221,6 +222,13 @@ async function main(): Promise<void> {
   }
   verdict('tail+split+parse', stages, 6)
   verdict('the whole pipeline', pipeline, 12)
+  reportJson('ingest', {
+    file,
+    lines: generated.lines,
+    bytes: statSync(file).size,
+    runs,
+    rows: ROWS.map((row, i) => ({ name: row.name, ...results[i] })),
+  })
 }
 
 await main()

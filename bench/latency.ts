@@ -8,6 +8,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import { reportJson } from './report.js'
+
 const APPENDS = Number(process.argv[process.argv.indexOf('--appends') + 1]) || 100
 const PASSWORD = 'bench-password-123'
 const tsx = new URL('../node_modules/tsx/dist/esm/index.mjs', import.meta.url).pathname
@@ -30,6 +32,12 @@ function percentile(sorted: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
 
   return sorted[Math.max(0, index)] ?? NaN
+}
+
+function percentiles(samples: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b)
+
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN }
 }
 
 function summary(name: string, samples: number[]): string {
@@ -169,6 +177,12 @@ try {
   console.log(summary('tail -F | grep --line-buffered (reference)', pipe))
   console.log(summary('alims: file → worker → DB → web → SSE', alims))
   console.log('target: alims p99 < 250 ms (the prototype polled every 5 s)')
+  reportJson('latency', {
+    appends: APPENDS,
+    reference: percentiles(pipe),
+    alims: percentiles(alims),
+    targetP99Ms: 250,
+  })
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
