@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely'
 import pg from 'pg'
 
 import { AppError } from '../errors/app-error.js'
@@ -44,6 +51,37 @@ export function sqlitePath(url: string, cwd = process.cwd()): string {
   return isAbsolute(path) ? path : resolve(cwd, path)
 }
 
+/**
+ * The handle as Kysely sees it, with prepared statements kept by their SQL text (the newest
+ * `limit`): Kysely prepares every query anew, and preparing a statement costs more than running
+ * most of the worker's. A statement still being iterated is never handed out twice.
+ */
+function keepingStatements(handle: BetterSqlite3.Database, limit = 512): SqliteDatabase {
+  const kept = new Map<string, BetterSqlite3.Statement>()
+
+  return {
+    close: () => handle.close(),
+    prepare(text) {
+      let statement = kept.get(text)
+      if (statement !== undefined && !statement.busy) {
+        // Most recently used last, so the oldest is the first to go.
+        kept.delete(text)
+        kept.set(text, statement)
+
+        return statement
+      }
+      statement = handle.prepare(text)
+      kept.set(text, statement)
+      if (kept.size > limit) {
+        const oldest = kept.keys().next()
+        if (oldest.done !== true) kept.delete(oldest.value)
+      }
+
+      return statement
+    },
+  }
+}
+
 function openSqlite(url: string, cwd: string): Database {
   const path = sqlitePath(url, cwd)
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
@@ -53,7 +91,9 @@ function openSqlite(url: string, cwd: string): Database {
   handle.pragma('busy_timeout = 10000')
   handle.pragma('foreign_keys = ON')
   handle.pragma('synchronous = NORMAL')
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle }) })
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: keepingStatements(handle) }),
+  })
 
   return {
     db,
