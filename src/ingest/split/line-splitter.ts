@@ -1,5 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer'
 
+import type { LineGate } from '../classify/line-gate.js'
 import type { Line } from '../line.js'
 
 import { asciiText, charBoundary, incompleteTail, utf8Slice, utf8Text, withoutNul } from './utf8.js'
@@ -46,6 +47,18 @@ const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 /** The text appended to a line cut at the length limit; `dropped` is in bytes. */
 export function truncationMarker(dropped: number): string {
   return ` …[truncated ${dropped} bytes]`
+}
+
+/**
+ * The text of a line handed on `gated` by the push of `chunk`, whose first byte is at file
+ * offset `chunkOffset`. Gated lines are valid UTF-8 and lie wholly inside their chunk.
+ */
+export function gatedText(chunk: Buffer, chunkOffset: number, line: Line): string {
+  const start = line.offset - chunkOffset
+  let end = line.end - chunkOffset - 1
+  if (end > start && chunk[end - 1] === 13) end -= 1
+
+  return utf8Slice(chunk, start, end)
 }
 
 /**
@@ -116,21 +129,34 @@ export class LineSplitter {
     return this.#heldBytes > 0 || this.#dropped > 0
   }
 
-  /** Splits the next bytes of the file; complete lines are appended to `out`. */
-  push(chunk: Buffer, out: Line[], now = Date.now()): void {
+  /**
+   * Splits the next bytes of the file; complete lines are appended to `out`. With a `gate`,
+   * lines of the fast path that it passes over are handed on `gated`, without their text
+   * (`gatedText` decodes one while `chunk` is still at hand).
+   */
+  push(chunk: Buffer, out: Line[], now = Date.now(), gate: LineGate | null = null): void {
     const length = chunk.length
     if (length === 0) return
 
     const base = this.#offset
     const nul = chunk.indexOf(0) !== -1
     let pos = 0
-    if (!nul && !this.isHolding && !this.#continuation) {
+    // The line the previous chunk ended in is finished first, so the rest can go fast.
+    if (!nul && this.isHolding) {
+      const newline = chunk.indexOf(10)
+      if (newline !== -1) {
+        this.#hold(chunk, 0, newline, base, false, now)
+        this.#emitHeld(base + newline + 1, out)
+        pos = newline + 1
+      }
+    }
+    if (!nul && !this.isHolding && !this.#continuation && pos < length) {
       if (isAscii(chunk)) {
-        pos = this.#pushFast(chunk, base, out, false)
+        pos = this.#pushFast(chunk, pos, base, out, false, gate)
       } else {
         const last = chunk.lastIndexOf(10)
-        if (last !== -1 && isUtf8(chunk.subarray(0, last + 1))) {
-          pos = this.#pushFast(chunk, base, out, true)
+        if (last >= pos && isUtf8(chunk.subarray(pos, last + 1))) {
+          pos = this.#pushFast(chunk, pos, base, out, true, gate)
         }
       }
     }
@@ -164,10 +190,17 @@ export class LineSplitter {
    * of ordinary length are decoded straight from the chunk. Returns where it stopped: after
    * the last newline, or at a line too long, which the general path then handles.
    */
-  #pushFast(chunk: Buffer, base: number, out: Line[], utf8: boolean): number {
+  #pushFast(
+    chunk: Buffer,
+    from: number,
+    base: number,
+    out: Line[],
+    utf8: boolean,
+    gate: LineGate | null,
+  ): number {
     const max = this.#max
     let number = this.#linesBefore
-    let pos = 0
+    let pos = from
     for (;;) {
       const newline = chunk.indexOf(10, pos)
       if (newline === -1) break
@@ -176,14 +209,16 @@ export class LineSplitter {
       if (end - pos > max) break
 
       number += 1
+      const gated = gate !== null && gate.passesOver(chunk, pos, end, newline + 1)
       out.push({
-        text: utf8 ? utf8Slice(chunk, pos, end) : asciiText(chunk, pos, end),
+        text: gated ? '' : utf8 ? utf8Slice(chunk, pos, end) : asciiText(chunk, pos, end),
         offset: base + pos,
         end: base + newline + 1,
         number,
         truncated: false,
         partial: false,
         continuation: false,
+        gated,
       })
       pos = newline + 1
     }
@@ -351,6 +386,7 @@ export class LineSplitter {
       truncated,
       partial,
       continuation,
+      gated: false,
     })
   }
 }
