@@ -1,6 +1,9 @@
 // Child process of `npm run bench:ingest`: reads one file to its end through the tail, split
 // and parse stages (the one-shot reader the worker uses), and prints one JSON line with what it
 // measured. Looks at each warning-or-worse event's message and time, as classification would.
+// Lines that the built-in rules' line gate passes over are counted as events but never built,
+// as in the worker.
+import { defaultRuleSet } from '../src/ingest/classify/index.js'
 import { readFilesOnce } from '../src/ingest/tail/read-files-once.js'
 import type { Batch } from '../src/ingest/checkpoint.js'
 import type { LogEvent } from '../src/ingest/event.js'
@@ -23,6 +26,7 @@ async function main(path: string): Promise<void> {
   let touched = 0
   const sink = {
     commit(batch: Batch<LogEvent>): Promise<void> {
+      events += batch.gated ?? 0
       for (const event of batch.events) {
         events++
         if (event.level === 'warn' || event.level === 'error' || event.level === 'fatal') {
@@ -35,6 +39,7 @@ async function main(path: string): Promise<void> {
     },
   }
 
+  const gate = defaultRuleSet().gate
   const cpu = process.cpuUsage()
   const start = process.hrtime.bigint()
   const [file] = await readFilesOnce({
@@ -42,6 +47,7 @@ async function main(path: string): Promise<void> {
     assemblers: (source) => createAssembler(source),
     sink,
     log: createLogger({ level: 'silent' }),
+    gate: () => gate,
   })
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   const used = process.cpuUsage(cpu)

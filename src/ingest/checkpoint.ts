@@ -37,6 +37,8 @@ export interface CheckpointRepository {
 export interface Batch<E> {
   events: readonly E[]
   checkpoints: readonly Checkpoint[]
+  /** Events the rules' line gate passed over on the way to these checkpoints (not incidents). */
+  gated?: number
 }
 
 /** The end of the pipeline: commits a batch (events' effects and checkpoints) in one transaction. */

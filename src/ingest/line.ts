@@ -20,6 +20,12 @@ export interface Line {
    * the same line number, only the bytes after the partial part.
    */
   continuation?: boolean
+  /**
+   * True when the rules' line gate found nothing in the line that could matter, so its bytes
+   * were not decoded: `text` is '' until the reader decodes it for an assembler that cannot
+   * pass the line over.
+   */
+  gated?: boolean
 }
 
 /** Settings of one watched source that the reading stages need. */
@@ -47,6 +53,11 @@ export interface EventAssembler {
   flush(out: LogEvent[], force: boolean, now?: number): void
   /** Byte offset of the first line held back in an unfinished event, or null when none is. */
   heldOffset(): number | null
+  /**
+   * Passes over a gated line (an event of its own that cannot matter) when what the assembler
+   * holds allows it; false when the line must be decoded and pushed after all.
+   */
+  skip(line: Line): boolean
 }
 
 export type AssemblerFactory = (source: SourceSettings) => EventAssembler

@@ -19,9 +19,11 @@ export interface CandidateStore {
 
 /** Running totals of one pipeline, printed by `alims ingest` and exported as metrics. */
 export interface PipelineCounts {
+  /** Events read, including those the line gate passed over without building them. */
   events: number
   bySeverity: Record<Severity, number>
   ignored: number
+  /** Events no rule made an incident, including those the line gate passed over. */
   notIncidents: number
   incidentsCreated: number
   incidentsUpdated: number
@@ -87,9 +89,10 @@ export class IncidentPipeline implements BatchSink<LogEvent> {
 
     // Counted only after the commit: a failed batch is replayed and must not count twice.
     const counts = this.#counts
-    counts.events += batch.events.length
+    const gated = batch.gated ?? 0
+    counts.events += batch.events.length + gated
     counts.ignored += tally.ignored
-    counts.notIncidents += tally.notIncidents
+    counts.notIncidents += tally.notIncidents + gated
     counts.bySeverity.HIGH += tally.HIGH
     counts.bySeverity.MEDIUM += tally.MEDIUM
     counts.bySeverity.LOW += tally.LOW

@@ -64,6 +64,7 @@ export async function startWorker(deps: IngestDeps): Promise<RunningWorker> {
     startAt: config.startAt,
     maxLineBytes: config.maxLineBytes,
     partialAfterMs: config.partialLineMs,
+    gate: () => rules.current.gate,
   })
   const onHangup = (): void => {
     void rules.reload()
@@ -112,6 +113,7 @@ export async function ingestFiles(
       log,
       checkpoints: await loadCheckpoints(database.db),
       maxLineBytes: config.maxLineBytes,
+      gate: () => rules.current.gate,
     })
     const skipped: Record<string, number> = {}
     for (const file of files) {

@@ -42,6 +42,9 @@ export function lineAssemblers(): AssemblerFactory {
     heldOffset() {
       return null
     },
+    skip() {
+      return false
+    },
   })
 }
 
@@ -71,6 +74,9 @@ export function joiningAssemblers(waitMs = 1000): AssemblerFactory {
       },
       heldOffset() {
         return held[0]?.offset ?? null
+      },
+      skip() {
+        return false
       },
     }
   }

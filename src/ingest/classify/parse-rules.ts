@@ -151,6 +151,7 @@ function readRule(reader: RulesReader, node: YAMLMap, position: number): Rule | 
     source: sources === null ? null : compileGlobs(sources),
     fields,
     message,
+    words,
     outcome: result,
     tags: tags ?? [],
     title,

@@ -1,4 +1,5 @@
 import { LEVELS, type Level, type Classification, type LogEvent } from '../event.js'
+import { lineGateOf, type LineGate } from './line-gate.js'
 import { ruleMatches, type Rule } from './rule.js'
 
 const RANK = new Map<string, number>(LEVELS.map((level, rank) => [level, rank]))
@@ -36,6 +37,8 @@ export class RuleSet {
   readonly origin: string
   /** Lowest level any rule can match at, or null for an empty list: lower events skip. */
   readonly minLevel: Level | null
+  /** Passes over lines no rule can make an incident of; null when every line must be read. */
+  readonly gate: LineGate | null
   readonly #byRank: readonly (readonly Rule[])[]
   readonly #outcomes: ReadonlyMap<Rule, Classification>
   readonly #readsMessage: readonly boolean[]
@@ -48,6 +51,7 @@ export class RuleSet {
     this.#readsMessage = this.#byRank.map((list) => list.some((rule) => rule.message.length > 0))
     const lowest = this.#byRank.findIndex((list) => list.length > 0)
     this.minLevel = LEVELS[lowest] ?? null
+    this.gate = lineGateOf(rules)
   }
 
   /** True when some rule can match an event of this level; false means classify is a no-op. */

@@ -27,6 +27,8 @@ export interface Rule {
   fields: readonly FieldCondition[]
   /** Word or regex tests on the message; all must hold. Empty when the rule ignores messages. */
   message: readonly ((text: string) => boolean)[]
+  /** The `words` condition as written (one of them must occur), or null without one. */
+  words: readonly string[] | null
   outcome: RuleOutcome
   tags: readonly string[]
   title: string | null

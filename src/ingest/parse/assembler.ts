@@ -150,6 +150,18 @@ export class LineAssembler implements EventAssembler {
     return this.#first === null ? null : this.#first.offset
   }
 
+  // The gate vouched that the line is a record of its own, opens no trace and is not followed
+  // by a line that could join it. It may still join what is held when that is a trace or a
+  // warning (which `continues` lets more lines join), or when the source sets its own start
+  // pattern. Otherwise it would have ended the held event, or waited behind it as a JSON
+  // record: passing over it leaves the held event as it would have been.
+  skip(line: Line): boolean {
+    if (line.gated !== true || this.#multilineStart !== null) return false
+    if (this.#first !== null && (this.#trace.state !== 'none' || this.#trace.isAlarm)) return false
+
+    return true
+  }
+
   #event(line: Line, format: LineFormat, level: Level): ParsedEvent {
     const text = line.text
 

@@ -146,3 +146,69 @@ export function continues(text: string, held: HeldTrace, isStrongStart: boolean)
 
   return STARTS
 }
+
+// The byte-level tests below serve the line gate (classify/line-gate.ts), which passes over
+// lines before they are decoded: they must say yes wherever `continues` or `openingState`
+// might, and may say yes more often.
+
+// Openings by their first byte, so that most lines are told apart by one comparison.
+function openings(texts: readonly string[]): (Buffer | undefined)[] {
+  const table: (Buffer | undefined)[] = []
+  for (const text of texts) table[text.charCodeAt(0)] = Buffer.from(text, 'latin1')
+
+  return table
+}
+const JOIN_OPENINGS = openings(['Caused by: ', '--- End of ', '... ', 'goroutine ', 'Suppressed: '])
+const TRACE_OPENINGS = openings(['SIG', 'goroutine ', '[signal '])
+
+/**
+ * Words (matched in any case, anywhere in a line) of which every line that `openingState`
+ * finds a trace in, or that may introduce one, holds at least one — apart from the openings
+ * `opensTraceAt` tests.
+ */
+export const TRACE_WORDS: readonly string[] = [
+  'exception',
+  'error',
+  'throwable',
+  'traceback',
+  'panic',
+  'fatal',
+]
+
+function startsWith(bytes: Uint8Array, at: number, end: number, prefix: Uint8Array): boolean {
+  if (end - at < prefix.length) return false
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false
+
+  return true
+}
+
+// True when the line may be cut by `end` before it could be told apart from `prefix`.
+function mayStartWith(bytes: Uint8Array, at: number, end: number, prefix: Uint8Array): boolean {
+  const n = Math.min(prefix.length, end - at)
+  for (let i = 0; i < n; i++) if (bytes[at + i] !== prefix[i]) return false
+
+  return true
+}
+
+/**
+ * True when the line starting at `at` might join the event before it even when that event is
+ * an ordinary record (no trace, below warn): a blank or indented line, or an opening such as
+ * `Caused by: ` or `... 3 more`. `end` is where the known bytes stop; a line cut by it that
+ * could still be one of these counts as one.
+ */
+export function mayJoinAt(bytes: Uint8Array, at: number, end: number): boolean {
+  if (at >= end) return true
+  const first = bytes[at]
+  if (first === 32 || first === 9 || first === 10 || first === 13) return true
+  const opening = first === undefined ? undefined : JOIN_OPENINGS[first]
+
+  return opening !== undefined && mayStartWith(bytes, at, end, opening)
+}
+
+/** True when the line at `[at, end)` starts like a Go crash or dump, which opens a trace. */
+export function opensTraceAt(bytes: Uint8Array, at: number, end: number): boolean {
+  const first = bytes[at]
+  const opening = first === undefined ? undefined : TRACE_OPENINGS[first]
+
+  return opening !== undefined && startsWith(bytes, at, end, opening)
+}

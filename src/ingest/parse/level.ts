@@ -38,6 +38,9 @@ const WORDS: Record<string, Level> = {
   dpanic: 'fatal',
 }
 
+/** Every word spelling of a level (lower case) and the level it names. */
+export const LEVEL_WORDS: ReadonlyMap<string, Level> = new Map(Object.entries(WORDS))
+
 // Single letters are levels only where a format puts a level (a JSON field, `E, [` in Ruby).
 const LETTERS: Record<string, Level> = {
   T: 'trace',
@@ -49,6 +52,11 @@ const LETTERS: Record<string, Level> = {
   F: 'fatal',
   C: 'fatal',
   A: 'fatal',
+}
+
+/** The level a single capital letter names where a format puts one (`E` error), or null. */
+export function levelOfLetter(letter: string): Level | null {
+  return LETTERS[letter] ?? null
 }
 
 const EXACT = new Map<string, Level>()

@@ -4,6 +4,10 @@ import { counter, gauge } from '../../observability/metrics.js'
 export const ingestMetrics = {
   linesRead: counter('alims_lines_read_total', 'Lines read from watched files'),
   bytesRead: counter('alims_bytes_read_total', 'Bytes read from watched files'),
+  linesGated: counter(
+    'alims_lines_gated_total',
+    'Lines passed over undecoded: the rules in force could make no incident of them',
+  ),
   linesFlagged: counter(
     'alims_lines_skipped_total',
     'Lines handed on altered or only in part, by reason (truncated_line, invalid_utf8, partial_line)',

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 
 import { AppError } from '../../errors/app-error.js'
 import type { Logger } from '../../observability/logger.js'
+import type { LineGate } from '../classify/line-gate.js'
 import type { BatchSink, Checkpoint } from '../checkpoint.js'
 import type { LogEvent } from '../event.js'
 import type { AssemblerFactory, SourceSettings } from '../line.js'
@@ -23,8 +24,10 @@ export interface ReadOnceOptions {
   maxLineBytes?: number
   /** Bytes read per call (default 1 MiB). */
   chunkBytes?: number
-  /** Events after which a batch is handed to the sink (default 1000; it may hold one read's more). */
+  /** Events after which a batch is handed to the sink (default 10000; it may hold one read's more). */
   batchEvents?: number
+  /** The rules' line gate; without one every line is read. */
+  gate?: () => LineGate | null
 }
 
 /** What one file yielded in a one-shot read. */
@@ -80,8 +83,9 @@ async function readOne(
     maxLineBytes: options.maxLineBytes ?? 1024 * 1024,
     partialAfterMs: Number.POSITIVE_INFINITY,
     log: options.log,
+    ...(options.gate === undefined ? {} : { gate: options.gate }),
   })
-  const batchEvents = options.batchEvents ?? 1000
+  const batchEvents = options.batchEvents ?? 10_000
   const linesAtStart = start.linesBefore
   let events: LogEvent[] = []
   for (;;) {
@@ -90,14 +94,15 @@ async function readOne(
 
     reader.consume(buffer.subarray(0, bytesRead), events)
     if (events.length >= batchEvents) {
-      await options.sink.commit({ events, checkpoints: [reader.checkpoint()] })
+      const checkpoints = [reader.checkpoint()]
+      await options.sink.commit({ events, checkpoints, gated: reader.takeGated() })
       events = []
     }
   }
   reader.size = reader.readOffset
   reader.finish(events)
   const checkpoint = reader.checkpoint()
-  await options.sink.commit({ events, checkpoints: [checkpoint] })
+  await options.sink.commit({ events, checkpoints: [checkpoint], gated: reader.takeGated() })
 
   const before = start.resumed?.skipped ?? {}
   const skipped: Record<string, number> = {}

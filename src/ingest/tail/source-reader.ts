@@ -1,8 +1,14 @@
 import type { Logger } from '../../observability/logger.js'
+import type { LineGate } from '../classify/line-gate.js'
 import type { Checkpoint } from '../checkpoint.js'
 import type { LogEvent } from '../event.js'
 import type { EventAssembler, Line } from '../line.js'
-import { LineSplitter, type SplitIssue, type SplitReason } from '../split/line-splitter.js'
+import {
+  gatedText,
+  LineSplitter,
+  type SplitIssue,
+  type SplitReason,
+} from '../split/line-splitter.js'
 
 import { identityKey, type FileIdentity } from './file-identity.js'
 import { ingestMetrics } from './ingest-metrics.js'
@@ -27,6 +33,8 @@ export interface SourceReaderOptions {
   maxLineBytes: number
   partialAfterMs: number
   log: Logger
+  /** The rules' line gate in force (asked at every read, so a reload takes effect); none: read every line. */
+  gate?: () => LineGate | null
 }
 
 const PHRASES: Record<SplitReason, string> = {
@@ -76,6 +84,7 @@ export class SourceReader {
   readonly #lines: Line[] = []
   #held: HeldMark | null = null
   #events: number
+  #gated = 0
   #lastEventAt: number | null
   #lastError: string | null
 
@@ -114,8 +123,17 @@ export class SourceReader {
   /** Splits `chunk` (the bytes at `readOffset`) and hands its lines to the assembler. */
   consume(chunk: Buffer, events: LogEvent[], now = Date.now()): void {
     ingestMetrics.bytesRead.inc(chunk.length)
-    this.#splitter.push(chunk, this.#lines, now)
-    this.#hand(events, now)
+    const offset = this.#splitter.offset
+    this.#splitter.push(chunk, this.#lines, now, this.#options.gate?.() ?? null)
+    this.#hand(events, now, chunk, offset)
+  }
+
+  /** Events passed over by the line gate since the last call (counted, never built). */
+  takeGated(): number {
+    const gated = this.#gated
+    this.#gated = 0
+
+    return gated
   }
 
   /** Hands on what waited long enough: a line without newline, an event whose join wait ended. */
@@ -177,18 +195,32 @@ export class SourceReader {
     }
   }
 
-  #hand(events: LogEvent[], now: number): void {
+  #hand(events: LogEvent[], now: number, chunk?: Buffer, chunkOffset = 0): void {
     const lines = this.#lines
     if (lines.length === 0) return
 
     this.dirty = true
     const before = events.length
     const assembler = this.#options.assembler
-    for (const line of lines) assembler.push(line, events)
+    let gated = 0
+    for (const line of lines) {
+      if (line.gated === true) {
+        if (assembler.skip(line)) {
+          gated++
+          continue
+        }
+        if (chunk === undefined) throw new Error('a gated line outlived its chunk')
+        line.text = gatedText(chunk, chunkOffset, line)
+        line.gated = false
+      }
+      assembler.push(line, events)
+    }
     ingestMetrics.linesRead.inc(lines.length)
+    if (gated > 0) ingestMetrics.linesGated.inc(gated)
     this.#markHeld(lines)
     lines.length = 0
-    this.#counted(events.length - before, now)
+    this.#gated += gated
+    this.#counted(events.length - before + gated, now)
   }
 
   #flushAssembler(events: LogEvent[], force: boolean, now: number): void {

@@ -1,4 +1,5 @@
 import type { Logger } from '../../observability/logger.js'
+import type { LineGate } from '../classify/line-gate.js'
 import type { BatchSink, Checkpoint } from '../checkpoint.js'
 import type { LogEvent } from '../event.js'
 import type { AssemblerFactory, SourceSettings } from '../line.js'
@@ -29,12 +30,14 @@ export interface TailerOptions {
   chunkBytes?: number
   /** Bytes read from one file before the others get a turn (default 4 MiB). */
   turnBytes?: number
-  /** Events after which a batch is handed to the sink (default 1000; it may hold one read's more). */
+  /** Events after which a batch is handed to the sink (default 10000; it may hold one read's more). */
   batchEvents?: number
   /** Ms a renamed or deleted file stays open after it stopped growing (default 30000). */
   drainGraceMs?: number
   /** First wait in ms after a failed batch; doubles up to 30 s (default 1000). */
   retryMs?: number
+  /** The rules' line gate in force, asked at every read (default: none, every line is read). */
+  gate?: () => LineGate | null
 }
 
 export type TailerSettings = Required<Omit<TailerOptions, 'checkpoints' | 'settings' | 'cwd'>> & {
@@ -57,7 +60,8 @@ export function tailerSettings(options: TailerOptions): TailerSettings {
     maxOpenFiles: 256,
     chunkBytes: 256 * 1024,
     turnBytes: 4 * 1024 * 1024,
-    batchEvents: 1000,
+    batchEvents: 10_000,
+    gate: () => null,
     drainGraceMs: 30_000,
     retryMs: 1000,
     ...given,

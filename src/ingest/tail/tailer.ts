@@ -266,6 +266,7 @@ export class Tailer {
         maxLineBytes: this.#o.maxLineBytes,
         partialAfterMs: this.#o.partialAfterMs,
         log: this.#o.log,
+        gate: this.#o.gate,
       }
       const reader = new SourceReader(start, options)
       const file = new TrackedFile(
@@ -379,7 +380,9 @@ export class Tailer {
 
   async #commit(): Promise<void> {
     const checkpoints = this.#orphans
+    let gated = 0
     for (const file of this.#files.values()) {
+      gated += file.reader.takeGated()
       checkpoints.push(...file.retired)
       if (!file.changed && !file.reader.dirty) continue
 
@@ -389,13 +392,13 @@ export class Tailer {
         checkpoints.push(checkpoint)
       }
     }
-    if (this.#events.length === 0 && checkpoints.length === 0) return
+    if (this.#events.length === 0 && checkpoints.length === 0 && gated === 0) return
 
     // Emptied in place: a file being read keeps appending to this same array.
     const events = this.#events.splice(0)
     this.#orphans = []
     try {
-      await this.#o.sink.commit({ events, checkpoints })
+      await this.#o.sink.commit({ events, checkpoints, gated })
     } catch (err) {
       throw new SinkFailure(err)
     }

@@ -3,7 +3,8 @@ import type { LineFormat, ParsedLine } from '../format.js'
 import { findLevelWord, levelOfValue } from '../level.js'
 import { parseTimeValue } from '../timestamp.js'
 
-const LEVEL_KEYS = new Set([
+/** Keys whose value is a record's level. */
+export const JSON_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'level',
   'Level',
   'LEVEL',
@@ -99,7 +100,7 @@ function scanLevel(text: string): Level | null {
       if (text.charCodeAt(after) === 58 && (depth === 1 || depth === logDepth)) {
         const key = text.slice(i + 1, close)
         const value = skipSpaces(text, after + 1)
-        if (LEVEL_KEYS.has(key) || (depth === logDepth && key === 'level')) {
+        if (JSON_LEVEL_KEYS.has(key) || (depth === logDepth && key === 'level')) {
           return levelOfValue(valueAt(text, value))
         }
         if (key === 'log' && depth === 1) {

@@ -3,7 +3,8 @@ import type { LineFormat } from '../format.js'
 import { levelOfValue } from '../level.js'
 import { parseTimeValue } from '../timestamp.js'
 
-const LEVEL_KEYS = ['level=', 'lvl=', 'severity=', 'at=']
+/** Keys (with their `=`) whose value is a record's level. */
+export const LOGFMT_LEVEL_KEYS: readonly string[] = ['level=', 'lvl=', 'severity=', 'at=']
 const TIME_KEYS = ['ts', 'time', 'timestamp', 't', '@timestamp']
 const MESSAGE_KEYS = ['msg', 'message', 'desc']
 const SERVICE_KEYS = ['service', 'app', 'application', 'job_id', 'source', 'logger', 'component']
@@ -99,7 +100,7 @@ export const logfmtFormat: LineFormat = {
     while (i < line.length && isKeyChar(line.charCodeAt(i))) i++
     if (i === 0 || line.charCodeAt(i) !== 61 || line.indexOf('=', i + 1) === -1) return undefined
 
-    for (const key of LEVEL_KEYS) {
+    for (const key of LOGFMT_LEVEL_KEYS) {
       const value = valueOf(line, key)
       if (value !== undefined) return levelOfValue(value) ?? 'info'
     }

@@ -1,0 +1,250 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+
+import { createLogger } from '../../observability/logger.js'
+import { Grouper } from '../group/index.js'
+import { createAssembler } from '../parse/index.js'
+import { readFilesOnce } from '../tail/read-files-once.js'
+
+import { defaultRuleSet } from './default-rules.js'
+import type { LineGate } from './line-gate.js'
+import { parseRules } from './parse-rules.js'
+import { RuleSet } from './rule-set.js'
+
+const log = createLogger({ level: 'silent' })
+const dir = mkdtempSync(join(tmpdir(), 'alims-gate-'))
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function ruleSet(yaml: string): RuleSet {
+  return new RuleSet(parseRules(yaml, 'test'), 'test')
+}
+
+/** Whether the default gate passes over `line` when an ordinary line follows it. */
+function passedOver(line: string, gate: LineGate | null = defaultRuleSet().gate): boolean {
+  if (gate === null) throw new Error('no gate')
+  const bytes = Buffer.from(`${line}\nnext line\n`)
+
+  return gate.passesOver(bytes, 0, Buffer.byteLength(line), Buffer.byteLength(line) + 1)
+}
+
+/** What the rules make of a file: every incident candidate and the number of events. */
+async function outcome(path: string, rules: RuleSet, gated: boolean, chunkBytes: number) {
+  const grouper = new Grouper()
+  const found: string[] = []
+  let events = 0
+  await readFilesOnce({
+    paths: [path],
+    assemblers: (source) => createAssembler(source),
+    log,
+    chunkBytes,
+    ...(gated ? { gate: () => rules.gate } : {}),
+    sink: {
+      commit(batch) {
+        events += batch.events.length + (batch.gated ?? 0)
+        for (const event of batch.events) {
+          const verdict = rules.classify(event)
+          if (verdict.severity === null) continue
+          const { fingerprint } = grouper.group(event)
+          found.push(`${event.offset} ${verdict.severity} ${verdict.rule ?? ''} ${fingerprint}`)
+        }
+
+        return Promise.resolve()
+      },
+    },
+  })
+
+  return { found, events }
+}
+
+describe('line gate of the built-in rules', () => {
+  it('passes over ordinary lines in every common shape', () => {
+    for (const line of [
+      '2024-12-03 08:00:01.123 INFO [main] checkout - order placed for customer 42',
+      '{"level":30,"time":1733212800000,"pid":81,"service":"auth","msg":"session renewed 7"}',
+      'ts=2024-12-03T08:00:00Z level=info msg="cache refreshed for tenant 9"',
+      '10.1.2.3 - - [03/Dec/2024:08:00:00 +0000] "GET /health HTTP/1.1" 200 12 "-" "curl/8"',
+      'I1203 08:00:00.000000 42 main.go:10] listening',
+      'I, [2024-12-03T08:00:00.123456 #42]  INFO -- app: booted',
+    ]) {
+      expect(passedOver(line), line).toBe(true)
+    }
+  })
+
+  it('keeps lines with a level of warning or worse, however it is written', () => {
+    for (const line of [
+      '2024-12-03 08:00:01 WARN slow query took 812 ms',
+      'something went wrong: Err 12',
+      '{"level":50,"msg":"write failed"}',
+      '{"level": "E", "msg":"x"}',
+      '{"PRIORITY":"3","MESSAGE":"x"}',
+      '{"severity":4,"msg":"x"}',
+      'ts=1 level=e msg=x',
+      'ts=1 lvl=40 msg=x',
+      '<11>Dec  3 08:00:00 host app[1]: x',
+      'E1203 08:00:00.000000 42 main.go:10] boom',
+      'W, [2024-12-03T08:00:00.123456 #42]  WARN -- app: x',
+      '10.1.2.3 - - [03/Dec/2024:08:00:00 +0000] "GET / HTTP/1.1" 503 12',
+      '10.1.2.3 - - [03/Dec/2024:08:00:00 +0000] "GET / HTTP/1.1" 404 12',
+      '[Tue Dec 03 08:00:00 2024] [core:crit] x',
+      'Alert raised by the monitor',
+    ]) {
+      expect(passedOver(line), line).toBe(false)
+    }
+  })
+
+  it('keeps lines with a word of the rules or a trace opening, and JSON escapes', () => {
+    for (const line of [
+      'job 12 FAILED after 3 tries',
+      'upstream TimeOut reached',
+      'java.lang.IllegalStateException: boom',
+      'Traceback (most recent call last):',
+      'SIGSEGV: segmentation violation',
+      'goroutine 7 [running]:',
+      '{"msg":"upstream \\u0074imeout"}',
+    ]) {
+      expect(passedOver(line), line).toBe(false)
+    }
+  })
+
+  it('keeps a line that a following line could join, and the last line it can see', () => {
+    const gate = defaultRuleSet().gate
+    if (gate === null) throw new Error('no gate')
+    const check = (text: string) => {
+      const bytes = Buffer.from(text)
+      const end = text.indexOf('\n')
+
+      return gate.passesOver(bytes, 0, end, end + 1)
+    }
+
+    expect(check('plain record\n\tat com.acme.Main.run(Main.java:1)\n')).toBe(false)
+    expect(check('plain record\n\n')).toBe(false)
+    expect(check('plain record\nCaused by: x\n')).toBe(false)
+    expect(check('plain record\n... 3 more\n')).toBe(false)
+    expect(check('plain record\n')).toBe(false)
+    // JSON records never join: the line after them decides.
+    expect(check('plain record\n{"level":30}\n  more\n')).toBe(false)
+    expect(check('plain record\n{"level":30}\nnext record\n')).toBe(true)
+  })
+})
+
+describe('line gate of other rules', () => {
+  it('looks for the words of a rule in any case', () => {
+    const rules = ruleSet(
+      'rules:\n  - minLevel: info\n    words: [disk full]\n    severity: HIGH\n',
+    )
+
+    expect(passedOver('the DISK is full', rules.gate)).toBe(false)
+    expect(passedOver('all is well', rules.gate)).toBe(true)
+  })
+
+  it('takes only the access statuses a rule can match', () => {
+    const rules = ruleSet(
+      "rules:\n  - format: access\n    fields:\n      status: { regex: '^429$' }\n    severity: LOW\n",
+    )
+    const access = (status: number) =>
+      `10.1.2.3 - - [03/Dec/2024:08:00:00 +0000] "GET / HTTP/1.1" ${status} 12`
+
+    expect(passedOver(access(429), rules.gate)).toBe(false)
+    expect(passedOver(access(200), rules.gate)).toBe(true)
+  })
+
+  it('is absent when a rule can match lines without a level, word or status to look for', () => {
+    expect(ruleSet('rules:\n  - service: billing\n    severity: HIGH\n').gate).toBeNull()
+    expect(
+      ruleSet("rules:\n  - minLevel: info\n    regex: 'x+'\n    severity: LOW\n").gate,
+    ).toBeNull()
+    expect(
+      ruleSet('rules:\n  - minLevel: info\n    words: [café]\n    severity: LOW\n').gate,
+    ).toBeNull()
+    // Ignore rules make no incident, so they never stop the gate.
+    expect(ruleSet('rules:\n  - service: x\n    severity: ignore\n').gate).not.toBeNull()
+  })
+})
+
+describe('line gate against the whole reading path', () => {
+  const fixtures = join(import.meta.dirname, '../../../test/fixtures/formats')
+  const files = readdirSync(fixtures).filter((name) => name.endsWith('.log'))
+
+  it('changes no incident candidate of the format corpus, whatever the chunk size', async () => {
+    const rules = defaultRuleSet()
+    for (const name of files) {
+      const path = join(fixtures, name)
+      const plain = await outcome(path, rules, false, 1 << 20)
+      for (const chunkBytes of [1 << 20, 4096, 97]) {
+        const gated = await outcome(path, rules, true, chunkBytes)
+        expect(gated.found, `${name}, ${chunkBytes}-byte reads`).toEqual(plain.found)
+        expect(gated.events, name).toBe(plain.events)
+      }
+    }
+  })
+
+  // Lines built from pieces of every format, level spellings, trace lines and joins.
+  const pieces = fc.constantFrom(
+    'INFO ',
+    'info ',
+    'Warn ',
+    'WARNING: ',
+    'error',
+    'ERR ',
+    'Fatal ',
+    'crit',
+    'alert ',
+    'debug ',
+    'failed ',
+    'TIMEOUT ',
+    'exceptional ',
+    '{"level":30,"msg":"ok"}',
+    '{"level":40,"msg":"slow"}',
+    '{"lvl":"E","msg":"x"}',
+    '{"msg":"\\u0066ailed"}',
+    'level=info msg=x',
+    'level=w msg=x',
+    'at=error ',
+    '<14>Dec  3 08:00:00 h a: ',
+    '<11>1 2024-12-03T08:00:00Z h a - - - ',
+    'I1203 08:00:00.000000 1 a.go:1] ',
+    'E1203 08:00:00.000000 1 a.go:1] ',
+    'I, [2024-12-03T08:00:00.1 #1]  INFO -- a: ',
+    '1.2.3.4 - - [03/Dec/2024:08:00:00 +0000] "GET / HTTP/1.1" 200 1',
+    '1.2.3.4 - - [03/Dec/2024:08:00:00 +0000] "GET / HTTP/1.1" 502 1',
+    '\tat com.acme.A.b(A.java:1)',
+    '  File "a.py", line 1, in b',
+    'Caused by: java.io.IOException: x',
+    '... 4 more',
+    'Traceback (most recent call last):',
+    'KeyError: 1',
+    'panic: x',
+    'goroutine 1 [running]:',
+    'java.lang.RuntimeException: y',
+    'order 42 placed',
+    'user 7 signed in',
+    '',
+    ' ',
+  )
+  const line = fc.array(pieces, { minLength: 1, maxLength: 3 }).map((parts) => parts.join(''))
+
+  it('changes no incident candidate of random logs', async () => {
+    const rules = defaultRuleSet()
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(64, 301, 1 << 16),
+        async (lines, chunkBytes) => {
+          const path = join(dir, `random-${run++}.log`)
+          writeFileSync(path, `${lines.join('\n')}\n`)
+          const plain = await outcome(path, rules, false, 1 << 16)
+          const gated = await outcome(path, rules, true, chunkBytes)
+          expect(gated.found).toEqual(plain.found)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+})
