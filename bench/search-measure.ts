@@ -26,7 +26,8 @@ export async function measure(runs: number, work: () => Promise<unknown>): Promi
   return times
 }
 
-function percentile(sorted: number[], p: number): number {
+/** The value at percentile `p` (0-100) of ascending `sorted` values (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
 
   return sorted[Math.max(0, index)] ?? NaN

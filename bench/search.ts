@@ -15,7 +15,8 @@ import type { SearchOptions } from '../src/incidents/search/index.js'
 
 import { BENCH_NOW, generate } from './search-data.js'
 import { isLoaded, loadBenchData } from './search-load.js'
-import { likeReference, measure, printRows, type ResultRow } from './search-measure.js'
+import { reportJson } from './report.js'
+import { likeReference, measure, percentile, printRows, type ResultRow } from './search-measure.js'
 
 const SQLITE_INCIDENTS = Number(process.env.BENCH_SEARCH_INCIDENTS ?? 1_000_000)
 const PG_INCIDENTS = Number(process.env.BENCH_SEARCH_PG_INCIDENTS ?? 200_000)
@@ -55,6 +56,12 @@ const QUERIES: { name: string; options: SearchOptions; depth?: number }[] = [
   },
 ]
 const REFERENCE_TERMS = ['timed out', NEEDLE, 'zebracorn']
+/** What --json reports: each suite's rows with their p50 and p95 in ms. */
+const suites: {
+  label: string
+  incidents: number
+  rows: { name: string; p50: number; p95: number; found: number | null; target: number | null }[]
+}[] = []
 
 async function pageCursor(
   database: Database,
@@ -104,6 +111,15 @@ async function runSuite(database: Database, label: string, incidents: number): P
     `${label}: ${incidents.toLocaleString('en')} incidents, ${(incidents * 5).toLocaleString('en')} samples`,
     rows,
   )
+  suites.push({
+    label,
+    incidents,
+    rows: rows.map(({ name, times, found, target }) => {
+      const sorted = [...times].sort((a, b) => a - b)
+
+      return { name, p50: percentile(sorted, 50), p95: percentile(sorted, 95), found, target }
+    }),
+  })
 }
 
 async function sqliteSuite(): Promise<void> {
@@ -178,3 +194,4 @@ async function postgresSuite(): Promise<void> {
 
 await sqliteSuite()
 if (process.env.BENCH_SEARCH_SKIP_PG !== '1') await postgresSuite()
+reportJson('search', { runs: RUNS, suites })
