@@ -3,11 +3,13 @@ import { sql, type Kysely, type QueryExecutorProvider } from 'kysely'
 import type { DialectName } from '../dialect.js'
 import type { DialectMigration } from './migration.js'
 import {
+  ROLLUPS_003,
   createStatsTables,
   createStatsTriggers,
   dropStatsTriggers,
   rebuildStats,
 } from './003-stats-rollups.js'
+import { ROLLUPS } from './007-coarse-rollups.js'
 
 /*
  * The search document of an incident: title, message, template and the raw text of its three
@@ -122,6 +124,15 @@ async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
     .execute(db)
 }
 
+async function createDocumentTriggers(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  await (dialect === 'sqlite' ? createSqliteTriggers(db) : createPostgresTriggers(db))
+}
+
+/*
+ * The three exported helpers below serve bulk loads (benchmarks) and act on the newest schema:
+ * the search documents and every rollup up to migration 007. Migration 003 uses its own rollups.
+ */
+
 /** Removes the triggers that keep the search index in sync (bulk loads rebuild it afterwards). */
 export async function dropSearchTriggers(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await dropStatsTriggers(db, dialect)
@@ -134,18 +145,16 @@ export async function dropSearchTriggers(db: Kysely<unknown>, dialect: DialectNa
   await sql.raw('drop trigger if exists incident_search_event on incident_events').execute(db)
 }
 
-/** Creates the triggers that keep the search index in sync with incidents and their samples. */
+/** Creates the triggers that keep the search index and the rollups in sync. */
 export async function createSearchTriggers(
   db: Kysely<unknown>,
   dialect: DialectName,
 ): Promise<void> {
-  await (dialect === 'sqlite' ? createSqliteTriggers(db) : createPostgresTriggers(db))
-  await createStatsTriggers(db, dialect)
+  await createDocumentTriggers(db, dialect)
+  await createStatsTriggers(db, dialect, ROLLUPS)
 }
 
-/** Rebuilds every search document from the incidents and samples (after a bulk load). */
-export async function rebuildSearchIndex(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
-  await rebuildStats(db)
+async function rebuildDocuments(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   if (dialect === 'sqlite') {
     await sql`delete from incident_fts`.execute(db)
     await sql
@@ -164,6 +173,12 @@ export async function rebuildSearchIndex(db: Kysely<unknown>, dialect: DialectNa
       `insert into incident_search (incident_id, doc) select i.id, ${postgresDocument()} from incidents i`,
     )
     .execute(db)
+}
+
+/** Rebuilds every search document and rollup from the incidents and samples (after a bulk load). */
+export async function rebuildSearchIndex(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  await rebuildStats(db, ROLLUPS)
+  await rebuildDocuments(db, dialect)
 }
 
 /**
@@ -188,8 +203,10 @@ export const search: DialectMigration = {
       }
     }
     await createStatsTables(db, dialect)
-    await rebuildSearchIndex(db, dialect)
-    await createSearchTriggers(db, dialect)
+    await rebuildStats(db, ROLLUPS_003)
+    await rebuildDocuments(db, dialect)
+    await createDocumentTriggers(db, dialect)
+    await createStatsTriggers(db, dialect, ROLLUPS_003)
 
     await db.schema
       .createIndex('incidents_first_seen')

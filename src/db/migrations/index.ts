@@ -3,6 +3,7 @@ import { checkpointHead } from './002-checkpoint-head.js'
 import { search } from './003-search.js'
 import { ticketSync } from './004-ticket-sync.js'
 import { savedSearches } from './006-saved-searches.js'
+import { coarseRollups } from './007-coarse-rollups.js'
 import type { DialectMigration } from './migration.js'
 
 /**
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '003-search': search,
   '004-ticket-sync': ticketSync,
   '006-saved-searches': savedSearches,
+  '007-coarse-rollups': coarseRollups,
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 
 import type { Database } from '../../db/database.js'
 import type { IncidentStatus } from '../incident-json.js'
@@ -92,6 +92,30 @@ function zeros(): SeverityCounts {
   return { HIGH: 0, MEDIUM: 0, LOW: 0 }
 }
 
+/** Occurrences per service and minute from `start` to `to` (both minute-aligned bounds in ms). */
+function serviceMinutes(start: number, to: number): RawBuilder<unknown> {
+  return sql`select s.service, s.count from incident_stats_minutes s where s.minute >= ${start} and s.minute <= ${to}`
+}
+
+/**
+ * Occurrences per service in the hours from `start` (hour-aligned) to the one holding `to`:
+ * whole UTC days from the daily rollup, the hours before the first and after the last of them
+ * from the hourly one. The sum is the same as over the hours alone, with far fewer rows.
+ */
+function serviceHours(start: number, to: number): RawBuilder<unknown> {
+  const hours = (from: number, until: number): RawBuilder<unknown> =>
+    sql`select s.service, s.count from incident_stats_hours s where s.hour >= ${from} and s.hour <= ${until}`
+  const lastHour = to - (to % HOUR)
+  const firstDay = Math.ceil(start / DAY) * DAY
+  const lastDay = Math.floor((lastHour + HOUR) / DAY) * DAY - DAY
+  if (firstDay > lastDay) return hours(start, to)
+
+  return sql`${hours(start, firstDay - HOUR)}
+    union all select s.service, s.count from incident_stats_days s
+    where s.day >= ${firstDay} and s.day <= ${lastDay}
+    union all ${hours(lastDay + DAY, to)}`
+}
+
 /** Dashboard statistics from the per-minute occurrence counts, for `GET /api/v1/stats`. */
 export async function incidentStats(
   database: Database,
@@ -107,18 +131,19 @@ export async function incidentStats(
   const first = Math.floor(from / MINUTE) * MINUTE
   const db = database.db
 
-  // Whole-hour buckets read the hourly rollup, others the per-minute one (both kept by triggers).
-  const rollup = bucket % HOUR === 0 ? sql`incident_stats_hours` : sql`incident_stats_minutes`
-  const key = bucket % HOUR === 0 ? sql.ref('s.hour') : sql.ref('s.minute')
-  const start = bucket % HOUR === 0 ? first - (first % HOUR) : first
+  // Whole-hour buckets read the hourly rollups, others the per-minute one (all kept by triggers).
+  const hourly = bucket % HOUR === 0
+  const start = hourly ? first - (first % HOUR) : first
+  const key = hourly ? sql.ref('s.hour') : sql.ref('s.minute')
   // `%` rather than `/`: SQLite receives bound numbers as reals, and its `%` works on integers.
   const series = await sql<{ start: number; severity: Severity; n: number }>`
     select ${key} - ${key} % ${bucket} as start, s.severity as severity, sum(s.count) as n
-    from ${rollup} s where ${key} >= ${start} and ${key} <= ${to}
+    from ${hourly ? sql`incident_stats_severity_hours` : sql`incident_stats_minutes`} s
+    where ${key} >= ${start} and ${key} <= ${to}
     group by 1, 2`.execute(db)
   const services = await sql<{ service: string; n: number }>`
-    select s.service as service, sum(s.count) as n from ${rollup} s
-    where ${key} >= ${start} and ${key} <= ${to}
+    select s.service as service, sum(s.count) as n
+    from (${hourly ? serviceHours(start, to) : serviceMinutes(start, to)}) s
     group by s.service order by n desc, s.service limit 10`.execute(db)
   const top = await db
     .selectFrom('incidents')

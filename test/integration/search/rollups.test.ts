@@ -8,11 +8,13 @@ import {
   type TestDatabase,
 } from '../../helpers/databases.js'
 
-import { HOUR, MINUTE, NOW, insertIncident } from './incident-fixtures.js'
+import { DAY, HOUR, MINUTE, NOW, insertIncident } from './incident-fixtures.js'
 
 interface Rollup {
   minutes: string[]
   hours: string[]
+  days: string[]
+  severityHours: string[]
   counts: string[]
 }
 
@@ -49,6 +51,12 @@ describeEachDialect('dashboard rollups', (dialect) => {
       hours: await lines(
         sql`select hour, severity, service, count from incident_stats_hours where count <> 0 order by 1, 2, 3`,
       ),
+      days: await lines(
+        sql`select day, severity, service, count from incident_stats_days where count <> 0 order by 1, 2, 3`,
+      ),
+      severityHours: await lines(
+        sql`select hour, severity, count from incident_stats_severity_hours where count <> 0 order by 1, 2`,
+      ),
       counts: await lines(
         sql`select severity, status, n from incident_status_counts where n <> 0 order by 1, 2`,
       ),
@@ -56,6 +64,10 @@ describeEachDialect('dashboard rollups', (dialect) => {
     const computed = {
       minutes: await lines(recount(MINUTE)),
       hours: await lines(recount(HOUR)),
+      days: await lines(recount(DAY)),
+      severityHours: await lines(
+        sql`select m.minute - m.minute % ${sql.lit(HOUR)} as k, i.severity, sum(m.count) as count from incident_minutes m join incidents i on i.id = m.incident_id group by 1, 2 order by 1, 2`,
+      ),
       counts: await lines(
         sql`select severity, status, count(*) as n from incidents group by 1, 2 order by 1, 2`,
       ),
@@ -80,6 +92,8 @@ describeEachDialect('dashboard rollups', (dialect) => {
     const c = await insertIncident(db, { severity: 'MEDIUM', service: 'api', samples: ['x'] })
     let { kept, computed } = await compare()
     expect(kept.hours.length).toBeGreaterThan(0)
+    expect(kept.days.length).toBeGreaterThan(0)
+    expect(kept.severityHours.length).toBeGreaterThan(0)
     expect(kept).toEqual(computed)
 
     await db
