@@ -3,7 +3,12 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { DialectName } from '../../db/dialect.js'
 
 import type { FieldNode, QueryNode } from './ast.js'
-import { fieldPredicate, type FieldValue, type FilterField } from './field-predicate.js'
+import {
+  fieldPredicate,
+  servedByIndex,
+  type FieldValue,
+  type FilterField,
+} from './field-predicate.js'
 import { queryError } from './query-error.js'
 import { textMatch, type TextMode } from './text-sql.js'
 import { parseDuration, parseTime } from './time-value.js'
@@ -18,6 +23,10 @@ export interface TimeWindow {
 export interface CompiledQuery {
   filter: RawBuilder<SqlBool> | null
   window: TimeWindow
+  /** The text terms every match must contain (the top-level ones), for estimates. */
+  texts: string[]
+  /** The top-level field conditions that an index serves (part of `filter`), for estimates. */
+  indexed: RawBuilder<SqlBool>[]
 }
 
 const TIME_FIELDS = new Set(['since', 'from', 'to'])
@@ -131,7 +140,8 @@ class Compiler {
 /**
  * Compiles a parsed query for `dialect`. Time qualifiers (`since:`, `from:`, `to:`) must sit
  * at the top level of the query and combine into one window, resolved against `now` (epoch ms).
- * `mode` chooses how text terms are evaluated (see TextMode).
+ * `mode` chooses how text terms are evaluated (see TextMode); `texts` and `indexed` let the
+ * caller estimate which side of the query selects fewer incidents.
  */
 export function compileQuery(
   node: QueryNode | null,
@@ -140,7 +150,7 @@ export function compileQuery(
   mode: TextMode = 'index',
 ): CompiledQuery {
   const window: TimeWindow = { from: null, to: null }
-  if (node === null) return { filter: null, window }
+  if (node === null) return { filter: null, window, texts: [], indexed: [] }
 
   const top = conjuncts(node)
   for (const child of top.filter(isTime)) applyTime(child, window, now)
@@ -153,10 +163,19 @@ export function compileQuery(
     )
   }
 
-  const rest = top.filter((child) => !isTime(child))
+  const rest: QueryNode[] = top.filter((child) => !isTime(child))
   const compiler = new Compiler(dialect, mode)
   const parts = rest.map((child) => compiler.compile(child))
   const filter = parts.length === 0 ? null : sql<SqlBool>`${sql.join(parts, sql` and `)}`
+  const texts = rest.flatMap((child) => (child.kind === 'text' ? [child.value] : []))
+  const indexed = parts.filter((_, i) => {
+    const child = rest[i]
 
-  return { filter, window }
+    return (
+      child?.kind === 'field' &&
+      servedByIndex(child.field as FilterField, child.op, splitValues(child))
+    )
+  })
+
+  return { filter, window, texts, indexed }
 }

@@ -161,6 +161,33 @@ function integerPredicate(
   return sql<SqlBool>`${ref} ${sql.raw(op)} ${numbers[0]}`
 }
 
+/** Fields whose exact values (or comparisons, for counts and ids) an index on incidents serves. */
+const INDEXED_FIELDS = new Set<FilterField>([
+  'severity',
+  'status',
+  'service',
+  'fingerprint',
+  'count',
+  'id',
+])
+
+/**
+ * True when an index narrows `field:value` to the matching incidents, so that counting them
+ * costs about as many index entries as there are matches: no wildcards, no tags or sources, and
+ * ticket states rather than ticket numbers. A negation is never served.
+ */
+export function servedByIndex(
+  field: FilterField,
+  op: Comparison,
+  values: readonly FieldValue[],
+): boolean {
+  if (values.some((v) => v.wildcard)) return false
+  if (field === 'ticket')
+    return op === '=' && values.every((v) => v.text.toLowerCase() in TICKET_STATES)
+
+  return INDEXED_FIELDS.has(field)
+}
+
 /** The SQL condition for one `field:value` term (values already split on commas). */
 export function fieldPredicate(
   dialect: DialectName,

@@ -19,6 +19,7 @@ import {
   type TimeOption,
 } from './search-options.js'
 import type { TextMode } from './text-sql.js'
+import { chooseTextMode, type TextEstimate } from './choose-text-mode.js'
 import { sortColumns, sortKeys } from './sort-keys.js'
 import { windowPredicate } from './window-sql.js'
 
@@ -70,6 +71,8 @@ interface FindPlan {
   keyset: RawBuilder<SqlBool> | null
   limit: number
   filtersFor(mode: TextMode): RawBuilder<SqlBool>[]
+  /** What chooseTextMode weighs: text terms against conditions an index serves. */
+  estimate: TextEstimate
 }
 
 /** How many rows of the sort order a probe examines before the index-driven query takes over. */
@@ -80,7 +83,8 @@ function probeSize(limit: number): number {
 /**
  * Finds the next rows in two steps. The probe filters a short prefix of the sort order (an
  * index walk), checking text per row: common terms and filters finish here. When the prefix
- * holds too few matches, the index-driven query (full-text candidates, field indexes) decides.
+ * holds too few matches, the query runs over the whole table, driven by the full-text index
+ * or by the field indexes, whichever selects fewer incidents (see chooseTextMode).
  */
 async function findRows(database: Database, plan: FindPlan): Promise<IncidentRow[]> {
   const { columns, order, keyset, limit } = plan
@@ -98,7 +102,10 @@ async function findRows(database: Database, plan: FindPlan): Promise<IncidentRow
 
   let query = database.db.selectFrom('incidents').selectAll('incidents')
   if (keyset !== null) query = query.where(keyset)
-  for (const filter of plan.filtersFor('index')) query = query.where(filter)
+  const mode = await chooseTextMode(database, plan.estimate, keyset)
+  for (const filter of plan.filtersFor(mode)) {
+    query = query.where(filter)
+  }
   for (const column of columns) query = query.orderBy(column, order)
 
   return query.limit(limit).execute()
@@ -147,12 +154,26 @@ export async function searchIncidents(
 
     return list.filter((f): f is RawBuilder<SqlBool> => f !== null)
   }
+  const estimate = compileQuery(tree, database.dialect, at)
+  const window = windowPredicate(intersectWindow(estimate.window, options.from, options.to, at))
+  const indexed = [
+    ...estimate.indexed,
+    ...(window === null ? [] : [window]),
+    ...optionFilters(database.dialect, options),
+  ]
   const keyset =
     after === null
       ? null
       : sql<SqlBool>`(${sql.join(columns)}) ${sql.raw(order === 'desc' ? '<' : '>')} (${sql.join(after.keys)})`
 
-  const rows = await findRows(database, { columns, order, keyset, limit: limit + 1, filtersFor })
+  const rows = await findRows(database, {
+    columns,
+    order,
+    keyset,
+    limit: limit + 1,
+    filtersFor,
+    estimate: { texts: estimate.texts, indexed },
+  })
   const page = rows.slice(0, limit)
   const last = page.at(-1)
   const next =

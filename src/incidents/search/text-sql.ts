@@ -72,6 +72,27 @@ export function textMatch(
   return sql<SqlBool>`(incidents.id in (select incident_fts.rowid from incident_fts where incident_fts match ${ftsQuery(grams)}) and ${rowCheck(dialect, pattern)})`
 }
 
+/**
+ * How many incidents the full-text index offers as candidates for `needle`, counted up to
+ * `cap` (the count stops there, so a common term costs no more than a rare one). Null when the
+ * index cannot narrow the term (fewer than three characters on SQLite): every row is a candidate.
+ */
+export function textCandidates(
+  dialect: DialectName,
+  needle: string,
+  cap: number,
+): RawBuilder<number> | null {
+  const folded = foldAscii(needle)
+  if (dialect === 'postgres') {
+    return sql<number>`(select count(*) from (select 1 from incident_search s where s.doc like ${likePattern(folded)} escape '\\' limit ${cap}) c)`
+  }
+
+  const grams = trigrams(folded)
+  if (grams.length === 0) return null
+
+  return sql<number>`(select count(*) from (select incident_fts.rowid from incident_fts where incident_fts match ${ftsQuery(grams)} limit ${cap}))`
+}
+
 /** Escapes a pattern whose only wildcard is `*`, for SQLite GLOB (case-sensitive). */
 function globPattern(value: string): string {
   return value.replace(/[?[]/g, (c) => `[${c}]`)

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
+import { chooseTextMode } from '../../../src/incidents/search/choose-text-mode.js'
+import { compileQuery } from '../../../src/incidents/search/compile-query.js'
+import { parseQuery } from '../../../src/incidents/search/parse-query.js'
 import { searchIncidents } from '../../../src/incidents/search/search-incidents.js'
 import {
   createTestDatabase,
@@ -18,9 +21,11 @@ describeEachDialect('search beyond the probed prefix', (dialect) => {
   beforeAll(async () => {
     test = await createTestDatabase(dialect)
     const rows = Array.from({ length: TOTAL }, (_, i) => {
-      // Newest first by activity: incident i is i minutes old. Every 500th one is special.
+      // Newest first by activity: incident i is i minutes old. Every 500th one is special;
+      // another every 500th is an ordinary one whose ticket failed.
       const at = NOW - i * MINUTE
       const special = i % 500 === 499
+      const failed = i % 500 === 250
 
       return {
         fingerprint: `fp-${i}`,
@@ -43,7 +48,7 @@ describeEachDialect('search beyond the probed prefix', (dialect) => {
         is_regression: 0,
         status_changed_at: null,
         status_changed_by: null,
-        ticket_state: null,
+        ticket_state: failed ? ('failed' as const) : null,
         ticket_number: null,
         ticket_sys_id: null,
         ticket_error: null,
@@ -77,6 +82,36 @@ describeEachDialect('search beyond the probed prefix', (dialect) => {
       } while (cursor !== null)
       expect(titles, q).toEqual([499, 999, 1499, 1999, 2499].map((i) => `rare marker ${i}`))
     }
+  })
+
+  async function pages(q: string): Promise<string[]> {
+    const titles: string[] = []
+    let cursor: string | null = null
+    do {
+      const page = await searchIncidents(test.database, { q, limit: 2, cursor }, NOW)
+      titles.push(...page.items.map((i) => i.title))
+      cursor = page.next
+    } while (cursor !== null)
+
+    return titles
+  }
+
+  it('finds common text with a rare indexed field past the prefix, driven by the field', async () => {
+    const mode = async (q: string) =>
+      chooseTextMode(test.database, compileQuery(parseQuery(q), dialect, NOW), null)
+    expect(await mode('routine ticket:failed')).toBe('row')
+    expect(await mode('rout ticket:failed')).toBe('row')
+    expect(await mode('marker status:open')).toBe('index')
+    expect(await mode('marker tag:x')).toBe('index')
+    expect(await mode('routine')).toBe('index')
+
+    const failed = [250, 750, 1250, 1750, 2250].map((i) => `routine ${i}`)
+    expect(await pages('routine ticket:failed')).toEqual(failed)
+    expect(await pages('routine ticket:failed severity:LOW')).toEqual(failed)
+    expect(await pages('marker status:open')).toEqual(
+      [499, 999, 1499, 1999, 2499].map((i) => `rare marker ${i}`),
+    )
+    expect(await pages('marker ticket:failed')).toEqual([])
   })
 
   it('pages through common matches past the probed prefix without gaps', async () => {

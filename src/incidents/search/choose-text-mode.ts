@@ -1,0 +1,53 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
+
+import type { Database } from '../../db/database.js'
+
+import { textCandidates, type TextMode } from './text-sql.js'
+
+/** Most candidates counted on either side when choosing what drives a search. */
+export const ESTIMATE_CAP = 20_000
+
+/** The two sides of a search that may drive it. */
+export interface TextEstimate {
+  /** The text terms every match must contain. */
+  texts: string[]
+  /** Conditions every match meets that an index serves (fields, time window, options). */
+  indexed: RawBuilder<SqlBool>[]
+}
+
+/**
+ * Chooses what drives a search over the whole table. Text terms drive it through the full-text
+ * index (`index`), unless the conditions that an index serves select fewer incidents (after
+ * `keyset`, if any) than the rarest text term offers as candidates: then those indexes drive it
+ * and text is checked per row (`row`). Both sides are counted, up to ESTIMATE_CAP, in one
+ * statement. The choice changes how fast rows are found, never which.
+ */
+export async function chooseTextMode(
+  database: Database,
+  estimate: TextEstimate,
+  keyset: RawBuilder<SqlBool> | null,
+): Promise<TextMode> {
+  if (estimate.texts.length === 0 || estimate.indexed.length === 0) return 'index'
+
+  const texts = estimate.texts.map((t) => textCandidates(database.dialect, t, ESTIMATE_CAP))
+  const counted = texts.filter((t): t is RawBuilder<number> => t !== null)
+  // No term the index can narrow: every row is a candidate, so the fields drive.
+  if (counted.length === 0) return 'row'
+
+  const conditions = keyset === null ? estimate.indexed : [keyset, ...estimate.indexed]
+  const fields = database.db
+    .selectFrom('incidents')
+    .select(sql<number>`1`.as('one'))
+    .where(sql<SqlBool>`${sql.join(conditions, sql` and `)}`)
+    .limit(ESTIMATE_CAP)
+  const row = await database.db
+    .selectFrom(fields.as('f'))
+    .select((eb) => [
+      eb.fn.countAll<number>().as('fields'),
+      ...counted.map((t, i) => t.as(`text${i}`)),
+    ])
+    .executeTakeFirstOrThrow()
+  const [fieldCount = Infinity, ...textCounts] = Object.values(row).map(Number)
+
+  return fieldCount < Math.min(...textCounts) ? 'row' : 'index'
+}
