@@ -1,6 +1,3 @@
-import { createAccountServices } from '../../accounts/index.js'
-import { startAlertScheduler } from '../../alerts/index.js'
-import { startWeb } from '../../web/start-web.js'
 import type { Command } from '../command.js'
 import { openMigrated } from '../context.js'
 
@@ -25,6 +22,13 @@ export const webCommand: Command = {
   summary: 'run the web server (API, UI, alert scheduler) alone',
   usage: 'alims web',
   async run(context) {
+    // Loaded here, not at the top: the server's modules take longer to load than most other
+    // commands take to run.
+    const [{ createAccountServices }, { startAlertScheduler }, { startWeb }] = await Promise.all([
+      import('../../accounts/index.js'),
+      import('../../alerts/index.js'),
+      import('../../web/start-web.js'),
+    ])
     const { config, logger } = context.setup()
     const database = await openMigrated(config, logger)
     const admin = await createAccountServices(database).ensureAdmin(config.adminPassword)
