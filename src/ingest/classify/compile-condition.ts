@@ -53,6 +53,18 @@ export function compileWords(words: readonly string[]): (text: string) => boolea
   return (text) => re.test(text)
 }
 
+/**
+ * A test a record's raw text passes whenever its message can pass `compileWords(words)`: the
+ * first word of each entry, anywhere, in any case. For text without escapes (a backslash), a
+ * parsed message is a part of the raw text, so a raw text that fails needs no parsing.
+ */
+export function compileRawWords(words: readonly string[]): (raw: string) => boolean {
+  const firsts = words.map((word) => escapeRegExp(word.trim().split(/\s+/)[0] ?? ''))
+  const re = new RegExp(firsts.join('|'), 'i')
+
+  return (raw) => raw.includes('\\') || re.test(raw)
+}
+
 /** Compiles source-path globs (picomatch); a glob without a slash matches the file name. */
 export function compileGlobs(globs: readonly string[]): (path: string) => boolean {
   const matchers = globs.map((glob) =>

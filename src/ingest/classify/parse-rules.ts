@@ -1,7 +1,7 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Pair, type YAMLMap } from 'yaml'
 
 import { LEVELS, levelRank, type Level } from '../event.js'
-import { compileGlobs, compileWords } from './compile-condition.js'
+import { compileGlobs, compileRawWords, compileWords } from './compile-condition.js'
 import type { FieldCondition, Rule, RuleOutcome } from './rule.js'
 import { rulesInvalid } from './rules-problem.js'
 import { RulesReader, keyName } from './rules-reader.js'
@@ -152,6 +152,7 @@ function readRule(reader: RulesReader, node: YAMLMap, position: number): Rule | 
     fields,
     message,
     words,
+    rawWords: words === null ? null : compileRawWords(words),
     outcome: result,
     tags: tags ?? [],
     title,

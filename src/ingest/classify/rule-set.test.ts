@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { LogEvent } from '../event.js'
 import { defaultRuleSet } from './default-rules.js'
 import { parseRules } from './parse-rules.js'
+import { createAssembler } from '../parse/index.js'
 import { RuleSet } from './rule-set.js'
 
 function event(overrides: Partial<LogEvent> = {}): LogEvent {
@@ -206,5 +207,39 @@ describe('built-in rules', () => {
       expect(set.classify(line('ERROR', message, 'JOB101')).severity).toBe('HIGH')
     }
     expect(set.classify(line('WARN', 'null values found', 'JOB101')).severity).toBe('LOW')
+  })
+})
+
+describe('RuleSet on parsed events', () => {
+  // Events as the worker makes them: only what a rule needs is parsed.
+  function parsed(line: string): LogEvent[] {
+    const out: LogEvent[] = []
+    const assembler = createAssembler({ path: '/var/log/app/app.log' })
+    assembler.push(
+      { text: line, offset: 0, end: line.length + 1, number: 1, truncated: false, partial: false },
+      out,
+    )
+    assembler.flush(out, true)
+
+    return out
+  }
+
+  it('finds words spelled with JSON escapes and in the last line of a Python trace', () => {
+    const set = rules('rules:\n  - { name: w, words: [failed], severity: MEDIUM }\n')
+    const [escaped] = parsed('{"level":"info","msg":"job \\u0066ailed"}')
+    const [plain] = parsed('{"level":"info","msg":"job done"}')
+
+    expect(escaped?.message).toBe('job failed')
+    expect(set.classify(escaped!).rule).toBe('w')
+    expect(set.classify(plain!).rule).toBeNull()
+  })
+
+  it('gives a record that its detected format cannot read the plain format', () => {
+    const set = rules('rules:\n  - { name: p, format: plain, minLevel: error, severity: HIGH }\n')
+    // Looks like JSON to the scan (a level key) but is not: read as plain text.
+    const [broken] = parsed('{"level":"error", oops')
+
+    expect(broken?.format).toBe('plain')
+    expect(set.classify(broken!).rule).toBe('p')
   })
 })

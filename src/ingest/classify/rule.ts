@@ -1,5 +1,6 @@
 import type { Severity } from '../../incidents/severity.js'
 import type { LogEvent } from '../event.js'
+import { ParsedEvent } from '../parse/parsed-event.js'
 
 /** What a matching rule decides: a severity, or `ignore` (noise that never becomes an incident). */
 export type RuleOutcome = Severity | 'ignore'
@@ -29,6 +30,8 @@ export interface Rule {
   message: readonly ((text: string) => boolean)[]
   /** The `words` condition as written (one of them must occur), or null without one. */
   words: readonly string[] | null
+  /** A test the raw text of a parsed event passes whenever its message can pass `message`. */
+  rawWords: ((raw: string) => boolean) | null
   outcome: RuleOutcome
   tags: readonly string[]
   title: string | null
@@ -57,10 +60,24 @@ function asText(value: unknown): string | null {
   return null
 }
 
+// A parsed event's format is its detected one or, if that cannot read it, plain: when neither
+// is wanted, the event need not be read to know.
+function formatMatches(formats: ReadonlySet<string>, event: LogEvent): boolean {
+  if (event instanceof ParsedEvent && !formats.has(event.detectedFormat) && !formats.has('plain')) {
+    return false
+  }
+
+  return formats.has(event.format)
+}
+
 /** True when the event satisfies every condition of the rule; the cheapest tests run first. */
 export function ruleMatches(rule: Rule, event: LogEvent, rank: number): boolean {
   if (rule.levels[rank] !== true) return false
-  if (rule.formats !== null && !rule.formats.has(event.format)) return false
+  if (rule.formats !== null && !formatMatches(rule.formats, event)) return false
+  // Tested before anything that reads the event (service, fields, message).
+  if (rule.rawWords !== null && event instanceof ParsedEvent && !rule.rawWords(event.raw)) {
+    return false
+  }
   if (rule.services !== null && !rule.services.has(event.service)) return false
   if (rule.source !== null && !rule.source(event.source)) return false
 

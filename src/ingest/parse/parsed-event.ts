@@ -38,6 +38,11 @@ export class ParsedEvent implements LogEvent {
   readonly raw: string
   /** True when a line was cut at the line limit or lines were dropped at the event limit. */
   readonly truncated: boolean
+  /**
+   * The format the line was detected in, known without reading it: `format` is this one, or
+   * `plain` when the format could not read the line after all.
+   */
+  readonly detectedFormat: string
   readonly #origin: EventOrigin
   readonly #tail: string | null
   readonly #clock: ReadClock
@@ -67,6 +72,7 @@ export class ParsedEvent implements LogEvent {
     this.level = level
     this.raw = raw
     this.truncated = truncated
+    this.detectedFormat = format.name
     this.#origin = origin
     this.#format = format
     this.#tail = tail
