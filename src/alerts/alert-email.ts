@@ -73,11 +73,30 @@ export function oneLine(text: string, max = SUBJECT_MAX): string {
   return line.length <= max ? line : `${line.slice(0, max - 1)}…`
 }
 
+// Each incident's time and title appear in up to four places of one email: formatted once per
+// render (rendering is synchronous, so the memo is cleared at the start of each).
+const memo = new Map<string, string>()
+
+function remember(key: string, make: () => string): string {
+  let value = memo.get(key)
+  if (value === undefined) {
+    value = make()
+    memo.set(key, value)
+  }
+
+  return value
+}
+
 function time(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d{3}Z$/, ' UTC')
+  return remember(`t${ms}`, () => {
+    const iso = new Date(ms).toISOString()
+
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`
+  })
+}
+
+function title(text: string, max: number): string {
+  return remember(`${max}:${text}`, () => oneLine(text, max))
 }
 
 function base(url: string): string {
@@ -102,7 +121,7 @@ function textList(input: AlertEmailInput): string {
   const shown = input.incidents.slice(0, LIST_LIMIT)
   const lines = shown.map(
     (i) =>
-      `- [${i.severity}] ${plain(oneLine(i.title, 300))} (${i.count}×, last seen ${time(i.lastSeenAt)}) ${incidentLink(input, i.id)}`,
+      `- [${i.severity}] ${plain(title(i.title, 300))} (${i.count}×, last seen ${time(i.lastSeenAt)}) ${incidentLink(input, i.id)}`,
   )
   const rest = more(input, shown.length)
   if (rest > 0) lines.push(`… and ${rest} more`)
@@ -114,7 +133,7 @@ function htmlList(input: AlertEmailInput): string {
   const shown = input.incidents.slice(0, LIST_LIMIT)
   const items = shown.map(
     (i) =>
-      `<li>[${escapeHtml(i.severity)}] <a href="${escapeHtml(incidentLink(input, i.id))}">${escapeHtml(oneLine(i.title, 300))}</a> (${i.count}×, last seen ${escapeHtml(time(i.lastSeenAt))})</li>`,
+      `<li>[${escapeHtml(i.severity)}] <a href="${escapeHtml(incidentLink(input, i.id))}">${escapeHtml(title(i.title, 300))}</a> (${i.count}×, last seen ${escapeHtml(time(i.lastSeenAt))})</li>`,
   )
   const rest = more(input, shown.length)
   if (rest > 0) items.push(`<li>… and ${rest} more</li>`)
@@ -142,7 +161,7 @@ function textSummary(input: AlertEmailInput): string {
         i.severity.padEnd(8),
         String(i.count).padStart(7),
         time(i.lastSeenAt),
-        plain(oneLine(i.title, 120)),
+        plain(title(i.title, 120)),
         incidentLink(input, i.id),
       ].join('  '),
     )
@@ -163,7 +182,7 @@ function htmlSummary(input: AlertEmailInput): string {
     .slice(0, SUMMARY_LIMIT)
     .map(
       (i) =>
-        `<tr><td ${cell}>${escapeHtml(i.severity)}</td><td ${cell}><a href="${escapeHtml(incidentLink(input, i.id))}">${escapeHtml(oneLine(i.title, 300))}</a></td><td ${cell}>${i.count}</td><td ${cell}>${escapeHtml(time(i.lastSeenAt))}</td></tr>`,
+        `<tr><td ${cell}>${escapeHtml(i.severity)}</td><td ${cell}><a href="${escapeHtml(incidentLink(input, i.id))}">${escapeHtml(title(i.title, 300))}</a></td><td ${cell}>${i.count}</td><td ${cell}>${escapeHtml(time(i.lastSeenAt))}</td></tr>`,
     )
 
   return [
@@ -187,6 +206,7 @@ function suppressedNote(input: AlertEmailInput): string | null {
  * line (CR/LF become spaces) and the Message-ID depends only on the alert and the window start.
  */
 export function renderAlertEmail(input: AlertEmailInput): AlertEmail {
+  memo.clear()
   const textValues = values(input, textList(input))
   const htmlValues = values(input, htmlList(input))
   const note = suppressedNote(input)

@@ -3,6 +3,14 @@ import type { SendMailOptions } from 'nodemailer'
 import type { AlertEmail } from '../alert-email.js'
 
 import type { SendOptions } from './notifier.js'
+import { encodeQuotedPrintable } from './quoted-printable.js'
+
+/** A text part of `type`, encoded here rather than by nodemailer (see encodeQuotedPrintable). */
+function part(type: 'plain' | 'html', content: string): { raw: string } {
+  return {
+    raw: `Content-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${encodeQuotedPrintable(content)}`,
+  }
+}
 
 /** The nodemailer message of an alert email: same headers whichever notifier sends it. */
 export function mailOptions(
@@ -14,10 +22,9 @@ export function mailOptions(
     from,
     to: email.to,
     subject: email.subject,
-    text: email.text,
-    html: email.html,
+    text: part('plain', email.text),
+    html: part('html', email.html),
     messageId: email.messageId,
-    textEncoding: 'quoted-printable',
     disableFileAccess: true,
     disableUrlAccess: true,
     headers: {
