@@ -1,6 +1,7 @@
-import { sql, type SqlBool } from 'kysely'
+import { sql, type QueryCreator, type SqlBool } from 'kysely'
 
 import type { Database, Tx } from '../db/database.js'
+import type { Schema } from '../db/schema.js'
 
 import { alertFromRow, type Alert } from './alert.js'
 
@@ -30,6 +31,61 @@ export async function claimDueAlert(
     .executeTakeFirst()
 
   return row === undefined ? null : alertFromRow(row)
+}
+
+/**
+ * Claims up to `limit` due alerts for `owner` with one statement, earliest due first, and returns
+ * them. On PostgreSQL the candidates are locked with SKIP LOCKED, so processes polling at once
+ * split the due alerts between them instead of waiting on each other; on SQLite the statement
+ * holds the write lock. Either way an alert goes to one process only.
+ */
+export async function claimDueAlerts(
+  database: Database,
+  owner: string,
+  now: number,
+  limit: number,
+  ttlMs = DEFAULT_CLAIM_TTL_MS,
+): Promise<Alert[]> {
+  const due = (db: QueryCreator<Schema>) =>
+    db
+      .selectFrom('alerts')
+      .select('id')
+      .where('enabled', '=', 1)
+      .where('next_run_at', '<=', now)
+      .where(sql<SqlBool>`(claimed_by is null or claim_expires_at < ${now})`)
+      .orderBy('next_run_at')
+      .orderBy('id')
+      .limit(limit)
+  const claim = { claimed_by: owner, claim_expires_at: now + ttlMs }
+
+  // PostgreSQL may run a subquery in IN again for rows it rechecks after a concurrent update,
+  // and SKIP LOCKED then yields other rows: a materialized CTE picks the batch exactly once.
+  const rows =
+    database.dialect === 'postgres'
+      ? await database.db
+          .with(
+            (cte) => cte('due').materialized(),
+            (db) => due(db).forUpdate().skipLocked(),
+          )
+          .updateTable('alerts')
+          .set(claim)
+          .from('due')
+          .whereRef('alerts.id', '=', 'due.id')
+          .returningAll('alerts')
+          .execute()
+      : await database.db
+          .updateTable('alerts')
+          .set(claim)
+          .where('id', 'in', due(database.db))
+          .where('enabled', '=', 1)
+          .where('next_run_at', '<=', now)
+          .where(sql<SqlBool>`(claimed_by is null or claim_expires_at < ${now})`)
+          .returningAll()
+          .execute()
+
+  return rows
+    .map(alertFromRow)
+    .sort((a, b) => (a.nextRunAt ?? 0) - (b.nextRunAt ?? 0) || a.id - b.id)
 }
 
 /** Claims an alert for a manual run, due or not; null while another run holds it. */

@@ -7,13 +7,15 @@ import type { Logger } from '../observability/logger.js'
 
 import { alertFromRow } from './alert.js'
 import { alertChanges } from './alert-changes.js'
-import { claimDueAlert, DEFAULT_CLAIM_TTL_MS } from './alert-claim.js'
+import { claimDueAlerts, DEFAULT_CLAIM_TTL_MS } from './alert-claim.js'
 import { pruneRuns, type RunStatus } from './alert-run.js'
+import { searchBatchMatcher } from './batch-matcher.js'
 import { searchMatcher, type IncidentMatcher } from './match-incidents.js'
 import { createNotifier } from './notifiers/create-notifier.js'
 import type { Notifier } from './notifiers/notifier.js'
 import type { RetryBudget } from './notifiers/smtp-notifier.js'
-import { executeAlertRun, type AlertRunnerDeps } from './run-alert.js'
+import type { AlertRunnerDeps } from './run-alert.js'
+import { runAlerts, type RunTimings } from './run-alerts.js'
 import { nextRunAfter, typicalPeriod } from './schedule.js'
 
 /** Default settle time of a window's end, in ms (see AlertRunnerDeps.settleMs). */
@@ -29,7 +31,7 @@ export interface AlertSchedulerOptions {
   timers?: boolean
   /** Longest wait between two looks at the database, ms (default 15 s). */
   pollMs?: number
-  /** Runs in flight at once (default 4). */
+  /** Emails in flight at once (default 8). */
   concurrency?: number
   claimTtlMs?: number
   settleMs?: number
@@ -42,11 +44,12 @@ export interface AlertSchedulerOptions {
   afterSend?: AlertRunnerDeps['afterSend']
 }
 
-/** What one tick did: runs by status. */
+/** What one tick did: runs by status, and where its time went (wall ms per phase). */
 export interface TickSummary {
   due: number
   ran: number
   statuses: Partial<Record<RunStatus, number>>
+  timings: RunTimings & { claimMs: number }
 }
 
 /** Stops the scheduler (waits for the runs in flight); also exposes `tick()` and its owner id. */
@@ -58,22 +61,6 @@ export type AlertScheduler = (() => Promise<void>) & {
 const BATCH = 500
 // History retention is applied this often by each scheduler.
 const PRUNE_EVERY_MS = 3_600_000
-
-async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next] as T
-      next += 1
-      await work(item)
-    }
-  })
-  await Promise.all(lanes)
-}
 
 /**
  * Gives every enabled alert a next run time and applies the missed-run policy: `skip` moves an
@@ -120,8 +107,9 @@ async function prepare(database: Database, logger: Logger, now: number): Promise
 }
 
 /**
- * Starts the alert scheduler of a web process: it loads the enabled alerts, then claims and runs
- * due ones (a conditional update per alert, so several processes never run one alert twice).
+ * Starts the alert scheduler of a web process: it loads the enabled alerts, then claims due ones
+ * in batches (one conditional update per batch, so several processes never run one alert twice)
+ * and runs each batch together (see runAlerts).
  * Returns the function that stops it.
  */
 export function startAlertScheduler(options: AlertSchedulerOptions): AlertScheduler {
@@ -141,6 +129,8 @@ export function startAlertScheduler(options: AlertSchedulerOptions): AlertSchedu
     database,
     notifier,
     matcher: options.matcher ?? searchMatcher(database),
+    // A custom matcher (tests) is asked once per alert; the search shares work across a batch.
+    ...(options.matcher === undefined ? { batchMatcher: searchBatchMatcher(database) } : {}),
     publicUrl: options.config.publicUrl,
     logger,
     clock,
@@ -149,7 +139,7 @@ export function startAlertScheduler(options: AlertSchedulerOptions): AlertSchedu
   }
   const ttl = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS
   const pollMs = options.pollMs ?? 15_000
-  const concurrency = options.concurrency ?? 4
+  const concurrency = options.concurrency ?? 8
 
   let stopped = false
   let timer: NodeJS.Timeout | undefined
@@ -167,33 +157,30 @@ export function startAlertScheduler(options: AlertSchedulerOptions): AlertSchedu
       const removed = await pruneRuns(database, prunedAt)
       if (removed > 0) logger.info({ removed }, 'old alert runs removed')
     }
-    const summary: TickSummary = { due: 0, ran: 0, statuses: {} }
-    for (;;) {
-      const now = clock()
-      const due = await database.db
-        .selectFrom('alerts')
-        .select('id')
-        .where('enabled', '=', 1)
-        .where('next_run_at', '<=', now)
-        .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claim_expires_at', '<', now)]))
-        .orderBy('next_run_at')
-        .limit(BATCH)
-        .execute()
-      summary.due += due.length
-      await mapLimit(due, concurrency, async ({ id }) => {
-        if (stopped) return
-        const alert = await claimDueAlert(database, id, owner, clock(), ttl)
-        if (alert === null) return
+    const timings = { claimMs: 0, evaluateMs: 0, recordMs: 0, deliverMs: 0 }
+    const summary: TickSummary = { due: 0, ran: 0, statuses: {}, timings }
+    while (!stopped) {
+      // One statement claims a whole batch; the runs of a batch share searches and transactions.
+      const claimStarted = performance.now()
+      const alerts = await claimDueAlerts(database, owner, clock(), BATCH, ttl)
+      timings.claimMs += performance.now() - claimStarted
+      summary.due += alerts.length
+      if (alerts.length === 0) break
 
-        try {
-          const run = await executeAlertRun(deps, alert, owner, 'schedule')
-          summary.ran += 1
-          summary.statuses[run.status] = (summary.statuses[run.status] ?? 0) + 1
-        } catch {
-          // Logged by the run; the claim is released and the alert is tried at its next poll.
-        }
+      const runs = await runAlerts(deps, alerts, owner, 'schedule', {
+        concurrency,
+        claimTtlMs: ttl,
+        isStopping: () => stopped,
+        timings,
       })
-      if (due.length < BATCH || stopped) break
+      for (const run of runs) {
+        // A run that failed was logged and its claim given back; it is tried at the next poll.
+        if (run instanceof Error) continue
+
+        summary.ran += 1
+        summary.statuses[run.status] = (summary.statuses[run.status] ?? 0) + 1
+      }
+      if (alerts.length < BATCH) break
     }
 
     return summary

@@ -79,8 +79,11 @@ function fromJson(item: IncidentJson): MatchedIncident {
   }
 }
 
-/** The window's few active incidents, filtered by the query with text terms checked per row. */
-async function matchByRow(
+/**
+ * The window's few active incidents (at most ROW_CHECK_LIMIT), filtered by the query with text
+ * terms checked per row; `limit` caps the list, `total` counts every match.
+ */
+export async function matchByRow(
   database: Database,
   query: string,
   from: number,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 
+import { searchBatchMatcher } from '../../../src/alerts/batch-matcher.js'
 import { searchMatcher } from '../../../src/alerts/match-incidents.js'
 import { matchIncidentsSince } from '../../../src/incidents/search/match-incidents-since.js'
 import {
@@ -65,5 +66,21 @@ describeEachDialect('alert matching', (dialect) => {
     }
     const some = await matcher('timeout', T0 - 1, T0 + 24 * MINUTE, 1000)
     expect(some.total).toBe(12)
+  })
+
+  it('answers a batch with shared searches exactly as it answers each request alone', async () => {
+    const single = searchMatcher(test.database)
+    const to = T0 + 20 * MINUTE
+    const requests = QUERIES.flatMap((query) =>
+      [T0 - 1, T0 + 5 * MINUTE, T0 + 12 * MINUTE, to].map((from) => ({ query, from, to })),
+    )
+
+    const batch = await searchBatchMatcher(test.database)(requests, 3)
+
+    for (const [i, request] of requests.entries()) {
+      const alone = await single(request.query, request.from, request.to, 3)
+      expect(batch[i], `${request.query} ${request.from}`).toEqual(alone)
+    }
+    expect(batch.filter((r) => !(r instanceof Error) && r.total > 3).length).toBeGreaterThan(0)
   })
 })
