@@ -1,29 +1,36 @@
 /**
  * `npm run bench:alerts`: one full scheduler tick over 1,000 enabled alerts, all due, against
- * 1,000,000 incidents in SQLite (claim, match, render, write the .eml outbox, record, release),
- * next to a naive reference measured in the same run: the prototype's way of evaluating an
- * alert (a scan comparing log timestamps) timed on a few alerts and multiplied by 1,000.
+ * 1,000,000 incidents (claim, match, render, deliver, record, release), on SQLite and, when a
+ * server answers, PostgreSQL. Each tick is timed twice per database: delivering to the `.eml`
+ * outbox (the notifier without SMTP_HOST) and over SMTP to a local smtp-server running in its own
+ * process. Next to it, a naive reference measured in the same run: the prototype's way of
+ * evaluating an alert (a scan comparing log timestamps) timed on a few alerts, times 1,000.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 
 import { sql } from 'kysely'
+import pg from 'pg'
 
 import { createAlert } from '../src/alerts/alert-repository.js'
 import { startAlertScheduler, type TickSummary } from '../src/alerts/alert-scheduler.js'
-import { searchMatcher, type IncidentMatcher } from '../src/alerts/match-incidents.js'
 import { validateAlertDefinition } from '../src/alerts/validate-alert.js'
+import type { SmtpConfig } from '../src/config/config.js'
 import { openDatabase, type Database } from '../src/db/database.js'
 import { migrate } from '../src/db/migrate.js'
 import { createLogger } from '../src/observability/logger.js'
 
-import { loadAlertBenchData } from './alerts-data.js'
+import { loadAlertBenchData, loadAlertBenchDataPostgres } from './alerts-data.js'
 import { BENCH_NOW } from './search-data.js'
 
 const INCIDENTS = Number(process.env.BENCH_ALERTS_INCIDENTS ?? 1_000_000)
+const PG_INCIDENTS = Number(process.env.BENCH_ALERTS_PG_INCIDENTS ?? INCIDENTS)
 const ALERTS = Number(process.env.BENCH_ALERTS_ALERTS ?? 1000)
-const RUNS = Number(process.env.BENCH_ALERTS_RUNS ?? 1)
+const RUNS = Number(process.env.BENCH_ALERTS_RUNS ?? 5)
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/alims_bench_alerts'
 const TARGET_MS = 2000
 const OUT = join(import.meta.dirname, 'out')
 
@@ -60,9 +67,9 @@ const log = (message: string): void => {
 async function seedAlerts(database: Database): Promise<void> {
   const existing = await database.db
     .selectFrom('alerts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirst()
-  if (existing?.n === ALERTS) return
+  if (Number(existing?.n) === ALERTS) return
 
   await database.db.deleteFrom('alerts').execute()
   for (let i = 0; i < ALERTS; i += 1) {
@@ -81,64 +88,38 @@ async function seedAlerts(database: Database): Promise<void> {
 /** Puts every alert back to "due now, window of its interval", and forgets earlier runs. */
 async function reset(database: Database): Promise<void> {
   await database.db.deleteFrom('alert_history').execute()
-  await sql`update alerts set claimed_by = null, claim_expires_at = null, next_run_at = ${BENCH_NOW - 1000},
-    last_triggered_at = ${BENCH_NOW} - 60000 * (case id % 4 when 1 then 1 when 2 then 5 when 3 then 15 else 60 end)`.execute(
+  await sql`update alerts set claimed_by = null, claim_expires_at = null, next_run_at = cast(${BENCH_NOW - 1000} as bigint),
+    last_triggered_at = cast(${BENCH_NOW} as bigint) - 60000 * (case id % 4 when 1 then 1 when 2 then 5 when 3 then 15 else 60 end)`.execute(
     database.db,
   )
 }
 
-/** Time spent in the search, split by whether the alert's query has free text. */
-interface SearchTimes {
-  text: number
-  textAlerts: number
-  fields: number
-  fieldAlerts: number
+interface Tick {
+  ms: number
+  cpuMs: number
+  summary: TickSummary
 }
 
-function timedMatcher(database: Database, times: SearchTimes): IncidentMatcher {
-  const inner = searchMatcher(database)
-
-  return async (query, from, to, limit) => {
-    const started = performance.now()
-    const result = await inner(query, from, to, limit)
-    const ms = performance.now() - started
-    const terms = query
-      .replace(/-?\w+:\S+/g, '')
-      .replace(/\bOR\b|[()]/g, '')
-      .trim()
-    if (terms === '') {
-      times.fields += ms
-      times.fieldAlerts += 1
-    } else {
-      times.text += ms
-      times.textAlerts += 1
-    }
-
-    return result
-  }
-}
-
-async function tickOnce(
-  database: Database,
-  outbox: string,
-  times: SearchTimes,
-): Promise<{ ms: number; summary: TickSummary }> {
+async function tickOnce(database: Database, smtp: SmtpConfig | null): Promise<Tick> {
   await reset(database)
+  const dataDir = mkdtempSync(join(tmpdir(), 'alims-bench-alerts-'))
   const scheduler = startAlertScheduler({
     database,
-    config: { smtp: null, dataDir: outbox, publicUrl: 'http://localhost:8080' },
+    config: { smtp, dataDir, publicUrl: 'http://localhost:8080' },
     logger: createLogger({ level: 'silent' }),
     clock: () => BENCH_NOW,
     timers: false,
     settleMs: 0,
-    matcher: timedMatcher(database, times),
   })
+  const cpu = process.cpuUsage()
   const started = performance.now()
   const summary = await scheduler.tick()
   const ms = performance.now() - started
+  const used = process.cpuUsage(cpu)
   await scheduler()
+  rmSync(dataDir, { recursive: true, force: true })
 
-  return { ms, summary }
+  return { ms, cpuMs: (used.user + used.system) / 1000, summary }
 }
 
 /** The prototype's evaluation: compare log timestamps in a scan, no index, no state. */
@@ -158,54 +139,139 @@ async function naiveOne(database: Database, query: string, minutes: number): Pro
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 
-async function main(): Promise<void> {
-  mkdirSync(OUT, { recursive: true })
-  const path = join(OUT, `alerts-${INCIDENTS}.db`)
-  const url = `sqlite:${path}`
-  let database = openDatabase(url)
-  await migrate(database)
-  database = await loadAlertBenchData(database, path, INCIDENTS, log, () => openDatabase(url))
-  await seedAlerts(database)
+const fixed = (ms: number): string => ms.toFixed(0)
 
-  const outbox = mkdtempSync(join(tmpdir(), 'alims-bench-alerts-'))
-  const ticks: number[] = []
-  let summary: TickSummary | null = null
-  const times: SearchTimes = { text: 0, textAlerts: 0, fields: 0, fieldAlerts: 0 }
-  for (let run = 0; run < RUNS; run += 1) {
-    const result = await tickOnce(database, outbox, times)
-    ticks.push(result.ms)
-    summary = result.summary
-    rmSync(join(outbox, 'outbox'), { recursive: true, force: true })
+/** Starts the SMTP sink process; resolves with its port. */
+async function startSink(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'alerts-smtp-sink.ts')],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.once('line', (line) => {
+      resolve(Number(line))
+    })
+    child.once('exit', (code) => {
+      reject(new Error(`the SMTP sink exited with ${code}`))
+    })
+  })
+
+  return { port, child }
+}
+
+async function suite(database: Database, label: string, incidents: number): Promise<void> {
+  await seedAlerts(database)
+  const sink = await startSink()
+  const transports: Array<[string, SmtpConfig | null]> = [
+    [
+      '.eml outbox (the notifier without SMTP_HOST: nodemailer builds each message, one file each in <dataDir>/outbox)',
+      null,
+    ],
+    [
+      `SMTP to smtp-server on 127.0.0.1:${sink.port} in another process (plain, one connection per email, as configured by SMTP_HOST)`,
+      {
+        host: '127.0.0.1',
+        port: sink.port,
+        user: null,
+        password: null,
+        from: 'alims@example.com',
+        secure: 'none',
+      },
+    ],
+  ]
+
+  log('')
+  log(
+    `alerts bench: ${ALERTS.toLocaleString('en')} enabled alerts, ${incidents.toLocaleString('en')} incidents, ${label}`,
+  )
+  const only = process.env.BENCH_ALERTS_TRANSPORT // 'outbox' or 'smtp' to time one of them
+  try {
+    for (const [name, smtp] of transports) {
+      if (only !== undefined && only !== (smtp === null ? 'outbox' : 'smtp')) continue
+
+      await tickOnce(database, smtp) // warm-up: caches, prepared plans, the first connection
+      const ticks: Tick[] = []
+      for (let run = 0; run < RUNS; run += 1) ticks.push(await tickOnce(database, smtp))
+      const tick = median(ticks.map((t) => t.ms))
+      const phase = (key: keyof TickSummary['timings']): string =>
+        fixed(median(ticks.map((t) => t.summary.timings[key])))
+      log(`  delivery: ${name}`)
+      log(`    runs in a tick: ${JSON.stringify(ticks[0]?.summary.statuses ?? {})}`)
+      log(
+        `    one full scheduler tick (median of ${RUNS}; every tick: ${ticks.map((t) => fixed(t.ms)).join(', ')} ms): ${fixed(tick)} ms wall, ${fixed(median(ticks.map((t) => t.cpuMs)))} ms CPU   [target < ${TARGET_MS} ms: ${tick < TARGET_MS ? 'met' : 'MISSED'}]`,
+      )
+      log(
+        `    phases (medians): claim ${phase('claimMs')} ms · evaluate ${phase('evaluateMs')} ms · record quiet runs ${phase('recordMs')} ms · render, deliver and record emails ${phase('deliverMs')} ms`,
+      )
+    }
+  } finally {
+    sink.child.kill('SIGTERM')
   }
-  rmSync(outbox, { recursive: true, force: true })
 
   const samples: number[] = []
   for (let i = 0; i < 8; i += 1)
     samples.push(
       await naiveOne(database, QUERIES[(i * 3) % QUERIES.length] ?? '', WINDOWS[i % 4] ?? 5),
     )
-  const naive = median(samples) * ALERTS
-
-  const tick = median(ticks)
-  log('')
   log(
-    `alerts bench: ${ALERTS.toLocaleString('en')} enabled alerts, ${INCIDENTS.toLocaleString('en')} incidents, SQLite`,
+    `  reference, naive scan per alert (prototype style) × ${ALERTS}: ${fixed(median(samples) * ALERTS)} ms (median scan ${median(samples).toFixed(1)} ms)`,
   )
-  log(`  runs in the timed tick: ${JSON.stringify(summary?.statuses ?? {})}`)
-  log(
-    `  one full scheduler tick (median of ${RUNS}, cold start: claims, runs and records every alert): ${tick.toFixed(0)} ms   [target < ${TARGET_MS} ms: ${tick < TARGET_MS ? 'met' : 'MISSED'}]`,
-  )
-  log(
-    `    per alert: ${(tick / ALERTS).toFixed(2)} ms (claim, match, render, outbox file, record, release)`,
-  )
-  log(
-    `    of which search, field-only queries: ${(times.fields / RUNS).toFixed(0)} ms over ${times.fieldAlerts / RUNS} alerts; with free text: ${(times.text / RUNS).toFixed(0)} ms over ${times.textAlerts / RUNS} alerts`,
-  )
-  log(
-    `  reference, naive scan per alert (prototype style) × ${ALERTS}: ${naive.toFixed(0)} ms (median scan ${median(samples).toFixed(1)} ms)`,
-  )
-  log(`  ratio: the tick takes ${((tick / naive) * 100).toFixed(1)} % of the naive reference`)
-  await database.close()
 }
 
-await main()
+async function sqlite(): Promise<void> {
+  mkdirSync(OUT, { recursive: true })
+  const path = join(OUT, `alerts-${INCIDENTS}.db`)
+  const url = `sqlite:${path}`
+  let database = openDatabase(url)
+  await migrate(database)
+  database = await loadAlertBenchData(database, path, INCIDENTS, log, () => openDatabase(url))
+  try {
+    await suite(database, 'SQLite', INCIDENTS)
+  } finally {
+    await database.close()
+  }
+}
+
+async function postgres(): Promise<void> {
+  const url = new URL(PG_URL)
+  const name = url.pathname.slice(1)
+  const admin = new pg.Client({
+    connectionString: Object.assign(new URL(PG_URL), { pathname: '/postgres' }).toString(),
+    connectionTimeoutMillis: 3000,
+  })
+  try {
+    await admin.connect()
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
+    if (exists.rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}"`)
+  } catch (error) {
+    log(`\nPostgreSQL not measured: no server at ${url.host} (${(error as Error).message})`)
+
+    return
+  } finally {
+    await admin.end().catch(() => undefined)
+  }
+
+  const database = openDatabase(url.toString(), { poolSize: 8 })
+  try {
+    await migrate(database)
+    await loadAlertBenchDataPostgres(database, PG_INCIDENTS, (m) => {
+      log(`postgres: ${m}`)
+    })
+    await suite(database, 'PostgreSQL', PG_INCIDENTS)
+  } finally {
+    await database.close()
+  }
+}
+
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+log(
+  `load average at start: ${load()} (${process.env.npm_lifecycle_event ?? 'tsx bench/alerts.ts'})`,
+)
+if (process.env.BENCH_ALERTS_SKIP_SQLITE !== '1') await sqlite()
+if (process.env.BENCH_ALERTS_SKIP_PG !== '1') await postgres()
+log(`load average at the end: ${load()}`)
