@@ -24,6 +24,7 @@ import { migrate } from '../src/db/migrate.js'
 import { createLogger } from '../src/observability/logger.js'
 
 import { loadAlertBenchData, loadAlertBenchDataPostgres } from './alerts-data.js'
+import { reportJson } from './report.js'
 import { BENCH_NOW } from './search-data.js'
 
 const INCIDENTS = Number(process.env.BENCH_ALERTS_INCIDENTS ?? 1_000_000)
@@ -141,6 +142,15 @@ const median = (values: number[]): number =>
 
 const fixed = (ms: number): string => ms.toFixed(0)
 
+/** What --json reports: per database, the median tick per delivery and the reference. */
+const suites: {
+  label: string
+  incidents: number
+  deliveries: { delivery: string; tickMs: number; cpuMs: number }[]
+  referenceMs: number
+  medianScanMs: number
+}[] = []
+
 /** Starts the SMTP sink process; resolves with its port. */
 async function startSink(): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(
@@ -186,6 +196,14 @@ async function suite(database: Database, label: string, incidents: number): Prom
   log(
     `alerts bench: ${ALERTS.toLocaleString('en')} enabled alerts, ${incidents.toLocaleString('en')} incidents, ${label}`,
   )
+  const reported: (typeof suites)[number] = {
+    label,
+    incidents,
+    deliveries: [],
+    referenceMs: NaN,
+    medianScanMs: NaN,
+  }
+  suites.push(reported)
   const only = process.env.BENCH_ALERTS_TRANSPORT // 'outbox' or 'smtp' to time one of them
   try {
     for (const [name, smtp] of transports) {
@@ -195,6 +213,11 @@ async function suite(database: Database, label: string, incidents: number): Prom
       const ticks: Tick[] = []
       for (let run = 0; run < RUNS; run += 1) ticks.push(await tickOnce(database, smtp))
       const tick = median(ticks.map((t) => t.ms))
+      reported.deliveries.push({
+        delivery: smtp === null ? '.eml outbox' : 'SMTP (smtp-server in another process)',
+        tickMs: tick,
+        cpuMs: median(ticks.map((t) => t.cpuMs)),
+      })
       const phase = (key: keyof TickSummary['timings']): string =>
         fixed(median(ticks.map((t) => t.summary.timings[key])))
       log(`  delivery: ${name}`)
@@ -218,6 +241,8 @@ async function suite(database: Database, label: string, incidents: number): Prom
   log(
     `  reference, naive scan per alert (prototype style) × ${ALERTS}: ${fixed(median(samples) * ALERTS)} ms (median scan ${median(samples).toFixed(1)} ms)`,
   )
+  reported.referenceMs = median(samples) * ALERTS
+  reported.medianScanMs = median(samples)
 }
 
 async function sqlite(): Promise<void> {
@@ -275,3 +300,4 @@ log(
 if (process.env.BENCH_ALERTS_SKIP_SQLITE !== '1') await sqlite()
 if (process.env.BENCH_ALERTS_SKIP_PG !== '1') await postgres()
 log(`load average at the end: ${load()}`)
+reportJson('alerts', { alerts: ALERTS, runs: RUNS, targetMs: TARGET_MS, suites })
