@@ -33,7 +33,9 @@ async function createStages(deps: IngestDeps, watchRules: boolean): Promise<Stag
     saveCheckpoints,
     hooks: ticketStoreHooks(ticketPolicy(config)),
   })
-  const pipeline = new IncidentPipeline({ classifier: rules, grouper: new Grouper(), store })
+  // Drain's pattern is stored nowhere, so the worker does not spend time learning it.
+  const grouper = new Grouper({ drain: false })
+  const pipeline = new IncidentPipeline({ classifier: rules, grouper, store })
 
   return { rules, pipeline }
 }
