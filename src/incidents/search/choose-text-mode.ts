@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely'
 
 import type { Database } from '../../db/database.js'
 
-import { textCandidates, type TextMode } from './text-sql.js'
+import { ftsCandidates, type TextMode } from './text-sql.js'
 
 /** Most candidates counted on either side when choosing what drives a search. */
 export const ESTIMATE_CAP = 20_000
@@ -21,15 +21,20 @@ export interface TextEstimate {
  * `keyset`, if any) than the rarest text term offers as candidates: then those indexes drive it
  * and text is checked per row (`row`). Both sides are counted, up to ESTIMATE_CAP, in one
  * statement. The choice changes how fast rows are found, never which.
+ *
+ * SQLite only: its planner cannot estimate FTS5 candidates. PostgreSQL estimates both sides
+ * from its statistics and plans the two forms alike, and counting pg_trgm candidates of a
+ * common term costs more than the search (`index` there, without counting).
  */
 export async function chooseTextMode(
   database: Database,
   estimate: TextEstimate,
   keyset: RawBuilder<SqlBool> | null,
 ): Promise<TextMode> {
+  if (database.dialect === 'postgres') return 'index'
   if (estimate.texts.length === 0 || estimate.indexed.length === 0) return 'index'
 
-  const texts = estimate.texts.map((t) => textCandidates(database.dialect, t, ESTIMATE_CAP))
+  const texts = estimate.texts.map((t) => ftsCandidates(t, ESTIMATE_CAP))
   const counted = texts.filter((t): t is RawBuilder<number> => t !== null)
   // No term the index can narrow: every row is a candidate, so the fields drive.
   if (counted.length === 0) return 'row'

@@ -73,21 +73,12 @@ export function textMatch(
 }
 
 /**
- * How many incidents the full-text index offers as candidates for `needle`, counted up to
+ * SQLite: how many incidents the FTS5 index offers as candidates for `needle`, counted up to
  * `cap` (the count stops there, so a common term costs no more than a rare one). Null when the
- * index cannot narrow the term (fewer than three characters on SQLite): every row is a candidate.
+ * index cannot narrow the term (fewer than three characters): every row is a candidate.
  */
-export function textCandidates(
-  dialect: DialectName,
-  needle: string,
-  cap: number,
-): RawBuilder<number> | null {
-  const folded = foldAscii(needle)
-  if (dialect === 'postgres') {
-    return sql<number>`(select count(*) from (select 1 from incident_search s where s.doc like ${likePattern(folded)} escape '\\' limit ${cap}) c)`
-  }
-
-  const grams = trigrams(folded)
+export function ftsCandidates(needle: string, cap: number): RawBuilder<number> | null {
+  const grams = trigrams(foldAscii(needle))
   if (grams.length === 0) return null
 
   return sql<number>`(select count(*) from (select incident_fts.rowid from incident_fts where incident_fts match ${ftsQuery(grams)} limit ${cap}))`

@@ -99,8 +99,10 @@ describeEachDialect('search beyond the probed prefix', (dialect) => {
   it('finds common text with a rare indexed field past the prefix, driven by the field', async () => {
     const mode = async (q: string) =>
       chooseTextMode(test.database, compileQuery(parseQuery(q), dialect, NOW), null)
-    expect(await mode('routine ticket:failed')).toBe('row')
-    expect(await mode('rout ticket:failed')).toBe('row')
+    // PostgreSQL's planner weighs both sides itself.
+    const fieldsDrive = dialect === 'sqlite' ? 'row' : 'index'
+    expect(await mode('routine ticket:failed')).toBe(fieldsDrive)
+    expect(await mode('ro ticket:failed')).toBe(fieldsDrive)
     expect(await mode('marker status:open')).toBe('index')
     expect(await mode('marker tag:x')).toBe('index')
     expect(await mode('routine')).toBe('index')
