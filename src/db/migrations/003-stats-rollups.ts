@@ -148,17 +148,30 @@ export async function dropStatsTriggers(db: Kysely<unknown>, dialect: DialectNam
   }
 }
 
-/** Recomputes `rollups` and the status counts from incidents and incident_minutes. */
+/**
+ * Recomputes `rollups` and the status counts from incidents and incident_minutes. A rollup whose
+ * buckets are whole buckets of one rebuilt before it (with at least its columns) is summed from
+ * that one, which is far smaller than the occurrence minutes joined to incidents.
+ */
 export async function rebuildStats(db: Kysely<unknown>, rollups: readonly Rollup[]): Promise<void> {
   await sql`delete from incident_status_counts`.execute(db)
+  const done: Rollup[] = []
   for (const r of rollups) {
     const service = r.byService ? ', i.service' : ''
+    const finer = done.filter((d) => r.size % d.size === 0 && (d.byService || !r.byService)).at(-1)
+    const from =
+      finer === undefined
+        ? 'incident_minutes m join incidents i on i.id = m.incident_id'
+        : `(select ${finer.column} as minute, severity, ${finer.byService ? 'service, ' : ''}count from ${finer.table}) m`
+    const columns =
+      finer === undefined ? `i.severity${service}` : `m.severity${r.byService ? ', m.service' : ''}`
     await sql.raw(`delete from ${r.table}`).execute(db)
     await sql
       .raw(
-        `insert into ${r.table} (${keyColumns(r)}, count) select m.minute - m.minute % ${r.size}, i.severity${service}, sum(m.count) from incident_minutes m join incidents i on i.id = m.incident_id group by m.minute - m.minute % ${r.size}, i.severity${service}`,
+        `insert into ${r.table} (${keyColumns(r)}, count) select m.minute - m.minute % ${r.size}, ${columns}, sum(m.count) from ${from} group by m.minute - m.minute % ${r.size}, ${columns}`,
       )
       .execute(db)
+    done.push(r)
   }
   await sql`insert into incident_status_counts (severity, status, n) select severity, status, count(*) from incidents group by severity, status`.execute(
     db,
