@@ -1,5 +1,6 @@
 // The benches `npm run bench` runs, in order, and how each one's JSON line becomes a section of
 // docs/benchmarks.md. The shapes below are what each bench prints with --json.
+import type { GroupingResult } from './grouping.js'
 import type { RereadResult } from './prototype-reread.js'
 import { runScript } from './run-script.js'
 
@@ -50,14 +51,7 @@ interface GroupingReport {
   events: number
   lines: number
   formats: number
-  results: {
-    name: string
-    input: string
-    accuracy: number | null
-    groups: number | null
-    linesPerSecond: number
-    linesPerCpuSecond: number
-  }[]
+  results: GroupingResult[]
 }
 
 interface Percentiles {

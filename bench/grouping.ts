@@ -12,6 +12,17 @@ import { reportJson } from './report.js'
 
 type Keyer = (event: LogEvent) => string
 
+/** One row of the report, as --json prints it. */
+export interface GroupingResult {
+  name: string
+  input: string
+  /** null for rows that do not group (classification). */
+  accuracy: number | null
+  groups: number | null
+  linesPerSecond: number
+  linesPerCpuSecond: number
+}
+
 function toEvent(record: CorpusRecord, parsed: boolean): LogEvent {
   return {
     source: `/var/log/${record.format}.log`,
@@ -81,14 +92,7 @@ process.stdout.write(
 )
 
 const verbose = process.argv.includes('--verbose')
-const results: {
-  name: string
-  input: string
-  accuracy: number | null
-  groups: number | null
-  linesPerSecond: number
-  linesPerCpuSecond: number
-}[] = []
+const results: GroupingResult[] = []
 const parsed = parseCorpus(corpus)
 const inputs: [string, LogEvent[]][] = [
   ['raw lines', corpus.map((record) => toEvent(record, false))],
