@@ -9,7 +9,14 @@ import { alertRunJson, type AlertRunJson, type RunTrigger } from './alert-run.js
 import type { Evaluation } from './evaluate-alerts.js'
 import { GroupCommit } from './group-commit.js'
 import type { DeliveryOutcome } from './notifiers/notifier.js'
-import { insertRuns, releaseAlerts, renewClaims, type Release } from './record-runs.js'
+import {
+  advanceWindows,
+  finishRuns,
+  insertRuns,
+  releaseAlerts,
+  renewClaims,
+  type Release,
+} from './record-runs.js'
 import type { AlertRunnerDeps } from './run-alert.js'
 import { nextRun, runValues } from './run-values.js'
 
@@ -83,35 +90,28 @@ export async function deliverAll(
   async function write(tx: Tx, items: Write[]): Promise<Written[]> {
     const now = deps.clock()
     const written: Written[] = []
-    const closes: Release[] = []
-    for (const [index, item] of items.entries()) {
-      if (item.kind !== 'close') continue
-
-      const { outcome, evaluation } = item
-      written[index] = await tx
-        .updateTable('alert_history')
-        .set({
-          status: outcome.status,
-          finished_at: now,
-          smtp_reply: outcome.reply,
-          error: outcome.error,
-          attempts: outcome.attempts,
-        })
-        .where('id', '=', item.runId)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-      if (outcome.status !== 'failed') {
-        // The window is consumed only with the delivery that covered it, in one transaction.
-        await tx
-          .updateTable('alerts')
-          .set({ last_triggered_at: evaluation.window.to })
-          .where('id', '=', evaluation.alert.id)
-          .where('last_triggered_at', '=', evaluation.window.from)
-          .execute()
-      }
-      closes.push(item.release)
-    }
-    await releaseAlerts(tx, closes, owner)
+    const closes = [...items.entries()].flatMap(([index, item]) =>
+      item.kind === 'close' ? [{ index, ...item }] : [],
+    )
+    const finished = await finishRuns(
+      tx,
+      closes.map((c) => ({ runId: c.runId, ...c.outcome })),
+      now,
+    )
+    const byId = new Map(finished.map((row) => [row.id, row]))
+    for (const close of closes) written[close.index] = byId.get(close.runId) ?? null
+    // The window is consumed only with the delivery that covered it, in one transaction.
+    await advanceWindows(
+      tx,
+      closes
+        .filter((c) => c.outcome.status !== 'failed')
+        .map((c) => ({ alertId: c.evaluation.alert.id, ...c.evaluation.window })),
+    )
+    await releaseAlerts(
+      tx,
+      closes.map((c) => c.release),
+      owner,
+    )
 
     const opens = [...items.entries()].flatMap(([index, item]) =>
       item.kind === 'open' ? [{ index, ...item }] : [],
@@ -195,7 +195,10 @@ export async function deliverAll(
       runId,
       outcome,
       release: { id: alert.id, next: nextRun(alert, trigger, deps.clock()) },
-    })) as Selectable<AlertHistoryTable>
+    })) as Selectable<AlertHistoryTable> | null
+    // The alert (and with it its history) was deleted while the email was on its way.
+    if (row === null) throw new Error(`alert ${alert.id}: run ${runId} no longer exists`)
+
     context.results.set(alert.id, alertRunJson(row))
   }
 

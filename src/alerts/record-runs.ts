@@ -173,3 +173,76 @@ export async function suppressedRuns(
 
   return counts
 }
+
+/** How an email's run ended: its history row and what the notifier said. */
+export interface Finish {
+  runId: number
+  status: 'sent' | 'outbox' | 'failed'
+  reply: string | null
+  error: string | null
+  attempts: number
+}
+
+/** Records the outcome of many emails' runs, a statement per chunk; returns the updated rows. */
+export async function finishRuns(
+  tx: Tx,
+  finishes: readonly Finish[],
+  now: number,
+): Promise<Array<Selectable<AlertHistoryTable>>> {
+  const rows: Array<Selectable<AlertHistoryTable>> = []
+  for (const part of chunks(finishes)) {
+    // One CASE per column keyed by run id; casts give PostgreSQL the types of the parameters.
+    const pick = (value: (f: Finish) => unknown, type: 'text' | 'integer') =>
+      sql`case id ${sql.join(
+        part.map((f) => sql`when ${f.runId} then cast(${value(f)} as ${sql.raw(type)})`),
+        sql` `,
+      )} end`
+    const updated = await tx
+      .updateTable('alert_history')
+      .set({
+        status: pick((f) => f.status, 'text') as unknown as Finish['status'],
+        finished_at: now,
+        smtp_reply: pick((f) => f.reply, 'text') as unknown as string | null,
+        error: pick((f) => f.error, 'text') as unknown as string | null,
+        attempts: pick((f) => f.attempts, 'integer') as unknown as number,
+      })
+      .where(
+        'id',
+        'in',
+        part.map((f) => f.runId),
+      )
+      .returningAll()
+      .execute()
+    rows.push(...updated)
+  }
+
+  return rows
+}
+
+/**
+ * Moves `last_triggered` of each alert from its window's start to its end, unless another run
+ * moved it meanwhile: the window is consumed only with the delivery that covered it.
+ */
+export async function advanceWindows(
+  tx: Tx,
+  windows: ReadonlyArray<{ alertId: number; from: number; to: number }>,
+): Promise<void> {
+  for (const part of chunks(windows)) {
+    const next = sql<number>`case ${sql.join(
+      part.map(
+        (w) =>
+          sql`when id = ${w.alertId} and last_triggered_at = ${w.from} then cast(${w.to} as bigint)`,
+      ),
+      sql` `,
+    )} else last_triggered_at end`
+    await tx
+      .updateTable('alerts')
+      .set({ last_triggered_at: next })
+      .where(
+        'id',
+        'in',
+        part.map((w) => w.alertId),
+      )
+      .execute()
+  }
+}
