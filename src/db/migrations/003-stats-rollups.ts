@@ -62,11 +62,18 @@ function countIncident(severity: string, status: string, n: number): string {
 const CHANGED_COUNT = `old.severity is not new.severity or old.status is not new.status`
 const CHANGED_GROUP = `old.severity is not new.severity or old.service is not new.service`
 
+/** The statements that keep `rollups` current as minutes and incidents change. */
+function writers(rollups: readonly Rollup[]) {
+  return {
+    add: (minute: string, id: string, count: string): string =>
+      addMinute(rollups, minute, id, count),
+    move: (id: string, severity: string, service: string, sign: string): string =>
+      moveIncident(rollups, id, severity, service, sign),
+  }
+}
+
 function sqliteStatements(rollups: readonly Rollup[]): string[] {
-  const add = (minute: string, id: string, count: string): string =>
-    addMinute(rollups, minute, id, count)
-  const move = (id: string, severity: string, service: string, sign: string): string =>
-    moveIncident(rollups, id, severity, service, sign)
+  const { add, move } = writers(rollups)
 
   return [
     `create trigger incident_stats_minute_insert after insert on incident_minutes begin ${add('new.minute', 'new.incident_id', 'new.count')} end`,
@@ -85,10 +92,7 @@ const PG_CHANGED_COUNT = CHANGED_COUNT.replaceAll(' is not ', ' is distinct from
 const PG_CHANGED_GROUP = CHANGED_GROUP.replaceAll(' is not ', ' is distinct from ')
 
 function postgresStatements(rollups: readonly Rollup[]): string[] {
-  const add = (minute: string, id: string, count: string): string =>
-    addMinute(rollups, minute, id, count)
-  const move = (id: string, severity: string, service: string, sign: string): string =>
-    moveIncident(rollups, id, severity, service, sign)
+  const { add, move } = writers(rollups)
 
   return [
     `create or replace function alims_stats_minute() returns trigger language plpgsql set search_path from current as $$ begin if tg_op <> 'INSERT' then ${add('old.minute', 'old.incident_id', '-old.count')} end if; if tg_op <> 'DELETE' then ${add('new.minute', 'new.incident_id', 'new.count')} end if; return null; end $$`,
