@@ -142,9 +142,9 @@ async function measurePipe(dir: string): Promise<number[]> {
   const pipeline = spawn(
     'sh',
     ['-c', `tail -n0 -F ${log} | grep --line-buffered -E 'error|ERROR'`],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
+    // Its own process group: killing the shell alone would leave tail and grep holding the pipe
+    // open, and the bench would never exit.
+    { stdio: ['ignore', 'pipe', 'ignore'], detached: true },
   )
   const waiters: (() => void)[] = []
   pipeline.stdout.on('data', (chunk: Buffer) => {
@@ -162,7 +162,7 @@ async function measurePipe(dir: string): Promise<number[]> {
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30))
     }
   } finally {
-    pipeline.kill('SIGTERM')
+    if (pipeline.pid !== undefined) process.kill(-pipeline.pid, 'SIGTERM')
   }
 
   return samples
