@@ -19,8 +19,9 @@ export interface TextEstimate {
  * Chooses what drives a search over the whole table. Text terms drive it through the full-text
  * index (`index`), unless the conditions that an index serves select fewer incidents (after
  * `keyset`, if any) than the rarest text term offers as candidates: then those indexes drive it
- * and text is checked per row (`row`). Both sides are counted, up to ESTIMATE_CAP, in one
- * statement. The choice changes how fast rows are found, never which.
+ * and text is checked per row (`row`). The conditions are counted first, up to ESTIMATE_CAP;
+ * the terms then only up to one more than that. A term the index cannot narrow (under three
+ * characters) offers every row. The choice changes how fast rows are found, never which.
  *
  * SQLite only: its planner cannot estimate FTS5 candidates. PostgreSQL estimates both sides
  * from its statistics and plans the two forms alike, and counting pg_trgm candidates of a
@@ -34,25 +35,29 @@ export async function chooseTextMode(
   if (database.dialect === 'postgres') return 'index'
   if (estimate.texts.length === 0 || estimate.indexed.length === 0) return 'index'
 
-  const texts = estimate.texts.map((t) => ftsCandidates(t, ESTIMATE_CAP))
-  const counted = texts.filter((t): t is RawBuilder<number> => t !== null)
-  // No term the index can narrow: every row is a candidate, so the fields drive.
-  if (counted.length === 0) return 'row'
-
   const conditions = keyset === null ? estimate.indexed : [keyset, ...estimate.indexed]
   const fields = database.db
     .selectFrom('incidents')
     .select(sql<number>`1`.as('one'))
     .where(sql<SqlBool>`${sql.join(conditions, sql` and `)}`)
     .limit(ESTIMATE_CAP)
-  const row = await database.db
+  const counted = await database.db
     .selectFrom(fields.as('f'))
-    .select((eb) => [
-      eb.fn.countAll<number>().as('fields'),
-      ...counted.map((t, i) => t.as(`text${i}`)),
-    ])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
-  const [fieldCount = Infinity, ...textCounts] = Object.values(row).map(Number)
+  const fieldCount = counted.n
+  if (fieldCount >= ESTIMATE_CAP) return 'index'
+
+  // Each term needs counting only past the fields' count to lose.
+  const texts = estimate.texts
+    .map((t) => ftsCandidates(t, fieldCount + 1))
+    .filter((t): t is RawBuilder<number> => t !== null)
+  if (texts.length === 0) return 'row'
+
+  const row = await database.db
+    .selectNoFrom(texts.map((t, i) => t.as(`text${i}`)))
+    .executeTakeFirstOrThrow()
+  const textCounts = Object.values(row).map(Number)
 
   return fieldCount < Math.min(...textCounts) ? 'row' : 'index'
 }

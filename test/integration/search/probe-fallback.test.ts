@@ -97,7 +97,9 @@ describeEachDialect('search beyond the probed prefix', (dialect) => {
     const fieldsDrive = dialect === 'sqlite' ? 'row' : 'index'
     expect(await mode('routine ticket:failed')).toBe(fieldsDrive)
     expect(await mode('ro ticket:failed')).toBe(fieldsDrive)
+    expect(await mode('ro routine ticket:failed')).toBe(fieldsDrive)
     expect(await mode('marker status:open')).toBe('index')
+    expect(await mode('ro marker status:open')).toBe('index')
     expect(await mode('marker tag:x')).toBe('index')
     expect(await mode('routine')).toBe('index')
 
