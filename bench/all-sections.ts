@@ -198,8 +198,10 @@ function renderWorkers(raw: unknown): string {
       ],
     ),
     '',
-    'The machine has 2 cores shared by the workers, PostgreSQL and other work, so the speed-up',
-    'here is bounded by the cores, not by alims: on separate hosts each worker has its own.',
+    'The *worker CPU s* column is the CPU the workers spent on the same lines: when it grows with',
+    'the number of workers, the extra workers cost work (waiting on and retrying the same incident',
+    "rows: every host here logs the same errors) rather than only sharing the machine's cores with",
+    'PostgreSQL and other work. Workers on separate hosts are not measured here.',
   ].join('\n')
 }
 
