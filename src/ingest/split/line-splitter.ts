@@ -44,6 +44,18 @@ export interface SplitterOptions {
 
 const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
+// The shape of a gated line: no text, the rest filled in per line.
+const GATED: Line = {
+  text: '',
+  offset: 0,
+  end: 0,
+  number: 0,
+  truncated: false,
+  partial: false,
+  continuation: false,
+  gated: true,
+}
+
 /** The text appended to a line cut at the length limit; `dropped` is in bytes. */
 export function truncationMarker(dropped: number): string {
   return ` …[truncated ${dropped} bytes]`
@@ -93,6 +105,8 @@ export class LineSplitter {
   #lastByte = -1
   #nulInLine = false
   #heldAt = 0
+  // Gated lines are dropped right after a push; their objects are reused by the next one.
+  readonly #gatedPool: Line[] = []
 
   constructor(options: SplitterOptions = {}) {
     this.#max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
@@ -132,7 +146,8 @@ export class LineSplitter {
   /**
    * Splits the next bytes of the file; complete lines are appended to `out`. With a `gate`,
    * lines of the fast path that it passes over are handed on `gated`, without their text
-   * (`gatedText` decodes one while `chunk` is still at hand).
+   * (`gatedText` decodes one while `chunk` is still at hand). A gated line is valid only until
+   * the next push, which reuses it: copy one to keep it.
    */
   push(chunk: Buffer, out: Line[], now = Date.now(), gate: LineGate | null = null): void {
     const length = chunk.length
@@ -201,6 +216,8 @@ export class LineSplitter {
     const max = this.#max
     let number = this.#linesBefore
     let pos = from
+    const pool = this.#gatedPool
+    let pooled = 0
     for (;;) {
       const newline = chunk.indexOf(10, pos)
       if (newline === -1) break
@@ -209,17 +226,29 @@ export class LineSplitter {
       if (end - pos > max) break
 
       number += 1
-      const gated = gate !== null && gate.passesOver(chunk, pos, end, newline + 1)
-      out.push({
-        text: gated ? '' : utf8 ? utf8Slice(chunk, pos, end) : asciiText(chunk, pos, end),
-        offset: base + pos,
-        end: base + newline + 1,
-        number,
-        truncated: false,
-        partial: false,
-        continuation: false,
-        gated,
-      })
+      if (gate !== null && gate.passesOver(chunk, pos, end, newline + 1)) {
+        let line = pool[pooled]
+        if (line === undefined) {
+          line = { ...GATED }
+          pool.push(line)
+        }
+        pooled++
+        line.offset = base + pos
+        line.end = base + newline + 1
+        line.number = number
+        out.push(line)
+      } else {
+        out.push({
+          text: utf8 ? utf8Slice(chunk, pos, end) : asciiText(chunk, pos, end),
+          offset: base + pos,
+          end: base + newline + 1,
+          number,
+          truncated: false,
+          partial: false,
+          continuation: false,
+          gated: false,
+        })
+      }
       pos = newline + 1
     }
     this.counts.lines += number - this.#linesBefore

@@ -210,8 +210,10 @@ export class SourceReader {
           continue
         }
         if (chunk === undefined) throw new Error('a gated line outlived its chunk')
-        line.text = gatedText(chunk, chunkOffset, line)
-        line.gated = false
+        // A copy: the splitter reuses gated lines, and the assembler may keep this one.
+        const text = gatedText(chunk, chunkOffset, line)
+        assembler.push({ ...line, text, gated: false }, events)
+        continue
       }
       assembler.push(line, events)
     }
