@@ -25,6 +25,8 @@ export interface Figure {
   expected: number | string
   actual: number | string
   ok: boolean
+  /** What to look at when it differs. */
+  detail?: string
 }
 
 function figure(name: string, expected: number | string, actual: number | string): Figure {
@@ -119,9 +121,29 @@ export async function compareAlerts(
     }
   }
   const missed = await uncovered(database, alertIds[0]!, sent)
+  const missedFigure = figure(
+    'HIGH incidents in no email of the severity:HIGH alert',
+    0,
+    missed.length,
+  )
+  // Where each missed incident fell: the window holding its created_at, and when it was stored.
+  missedFigure.detail = missed
+    .slice(0, 5)
+    .map((m) => {
+      const window = sent.find(
+        (r) =>
+          r.alert_id === alertIds[0] && m.created_at > r.window_from && m.created_at <= r.window_to,
+      )
+      const where =
+        window === undefined
+          ? 'no window'
+          : `window ${window.window_from}–${window.window_to} of the run started ${window.started_at}`
+      return `incident ${m.id} created_at ${m.created_at}, updated_at ${m.updated_at}: ${where}`
+    })
+    .join('; ')
 
   return [
-    figure('HIGH incidents in no email of the severity:HIGH alert', 0, missed),
+    missedFigure,
     figure('sent runs without exactly one email', 0, wrongCopies),
     figure('emails without a sent run', 0, unexplained),
     figure('windows sent twice', sent.length, windows.size),
@@ -139,9 +161,9 @@ async function uncovered(
     window_to: number
     incident_ids: string
   }[],
-): Promise<number> {
+): Promise<{ id: number; created_at: number; updated_at: number }[]> {
   const mine = sent.filter((r) => r.alert_id === alertId)
-  if (mine.length === 0) return 0
+  if (mine.length === 0) return []
 
   const listed = new Set<number>()
   for (const run of mine) for (const id of JSON.parse(run.incident_ids) as number[]) listed.add(id)
@@ -149,11 +171,11 @@ async function uncovered(
   const to = Math.max(...mine.map((r) => r.window_to))
   const created = await database.db
     .selectFrom('incidents')
-    .select('id')
+    .select(['id', 'created_at', 'updated_at'])
     .where('severity', '=', 'HIGH')
     .where('created_at', '>', from)
     .where('created_at', '<=', to)
     .execute()
 
-  return created.filter((r) => !listed.has(r.id)).length
+  return created.filter((r) => !listed.has(r.id))
 }

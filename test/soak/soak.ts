@@ -418,6 +418,7 @@ try {
 
 for (const f of figures) {
   say(`${f.ok ? 'ok  ' : 'DIFF'} ${f.name}: expected ${f.expected}, got ${f.actual}`)
+  if (!f.ok && f.detail !== undefined) say(`     ${f.detail}`)
 }
 const differences = figures.filter((f) => !f.ok).length
 say(failed ? 'FAILED' : differences === 0 ? 'PASSED' : `FAILED: ${differences} differences`)
