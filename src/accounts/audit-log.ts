@@ -15,6 +15,11 @@ export type AuditAction =
   | 'user.password_reset'
   | 'token.created'
   | 'token.revoked'
+  | 'alert.created'
+  | 'alert.changed'
+  | 'alert.enabled'
+  | 'alert.disabled'
+  | 'alert.deleted'
 
 /** Who did something: an account, or nobody (the system, an anonymous client). */
 export interface Actor {
@@ -26,7 +31,7 @@ export interface Actor {
 export interface AuditEntry {
   action: AuditAction
   actor: Actor
-  targetType?: 'account' | 'token' | 'session'
+  targetType?: 'account' | 'token' | 'session' | 'alert'
   targetId?: string | number
   /** Small structured facts; never a password, token or cookie. */
   details?: Record<string, unknown>

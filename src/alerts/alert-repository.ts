@@ -1,4 +1,5 @@
-import type { Database } from '../db/database.js'
+import { AuditLog, type Actor, type AuditAction } from '../accounts/audit-log.js'
+import type { Database, Tx } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
 
 import { alertFromRow, type Alert, type AlertDefinition } from './alert.js'
@@ -64,20 +65,28 @@ export async function createAlert(
   database: Database,
   definition: AlertDefinition,
   now: number,
-  createdBy: number | null = null,
+  actor: Actor = NOBODY,
 ): Promise<Alert> {
-  const row = await database.db
-    .insertInto('alerts')
-    .values({
-      ...columns(definition),
-      last_triggered_at: now,
-      next_run_at: definition.enabled ? nextRunAfter(definition.schedule, now) : null,
-      created_by: createdBy,
-      created_at: now,
-      updated_at: now,
+  const row = await database.transaction(async (tx) => {
+    const created = await tx
+      .insertInto('alerts')
+      .values({
+        ...columns(definition),
+        last_triggered_at: now,
+        next_run_at: definition.enabled ? nextRunAfter(definition.schedule, now) : null,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await audit(tx, now, actor, 'alert.created', created.id, {
+      name: definition.name,
+      enabled: definition.enabled,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+
+    return created
+  })
   alertChanges.emit('changed', row.id)
 
   return alertFromRow(row)
@@ -92,6 +101,7 @@ export async function updateAlert(
   id: number,
   definition: AlertDefinition,
   now: number,
+  actor: Actor = NOBODY,
 ): Promise<Alert> {
   const alert = await database.transaction(async (tx) => {
     const current = await tx
@@ -102,6 +112,13 @@ export async function updateAlert(
     if (current === undefined) throw notFound(id)
 
     const reenabled = current.enabled === 0 && definition.enabled
+    const flipped = (current.enabled === 1) !== definition.enabled
+    const action = !flipped
+      ? 'alert.changed'
+      : definition.enabled
+        ? 'alert.enabled'
+        : 'alert.disabled'
+    await audit(tx, now, actor, action, id, { name: definition.name, enabled: definition.enabled })
 
     return tx
       .updateTable('alerts')
@@ -121,9 +138,41 @@ export async function updateAlert(
 }
 
 /** Deletes an alert and its history; ALERT_NOT_FOUND when there is none. */
-export async function deleteAlert(database: Database, id: number): Promise<void> {
-  const result = await database.db.deleteFrom('alerts').where('id', '=', id).executeTakeFirst()
-  if (Number(result.numDeletedRows) === 0) throw notFound(id)
+export async function deleteAlert(
+  database: Database,
+  id: number,
+  actor: Actor = NOBODY,
+  now: number = Date.now(),
+): Promise<void> {
+  await database.transaction(async (tx) => {
+    const deleted = await tx
+      .deleteFrom('alerts')
+      .where('id', '=', id)
+      .returning('name')
+      .executeTakeFirst()
+    if (deleted === undefined) throw notFound(id)
+    await audit(tx, now, actor, 'alert.deleted', id, { name: deleted.name })
+  })
 
   alertChanges.emit('changed', id)
+}
+
+const NOBODY: Actor = { id: null, name: null }
+
+// Alert changes are kept in the audit log with the change itself: both or neither.
+async function audit(
+  tx: Tx,
+  now: number,
+  actor: Actor,
+  action: AuditAction,
+  alertId: number,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await new AuditLog(tx, () => now).record({
+    action,
+    actor,
+    targetType: 'alert',
+    targetId: alertId,
+    details,
+  })
 }

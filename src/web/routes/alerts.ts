@@ -17,7 +17,7 @@ import {
   validateAlertDefinition,
   type AlertRunnerDeps,
 } from '../../alerts/index.js'
-import { principalOf, requireRole } from '../plugins/access.js'
+import { actorOf, requireRole } from '../plugins/access.js'
 import type { RouteModule } from '../web-deps.js'
 
 import {
@@ -90,12 +90,7 @@ export const alertRoutes: RouteModule = (app, deps) => {
     },
     async (request, reply) => {
       const definition = validateAlertDefinition(request.body)
-      const alert = await createAlert(
-        database,
-        definition,
-        Date.now(),
-        principalOf(request).accountId,
-      )
+      const alert = await createAlert(database, definition, Date.now(), actorOf(request))
       request.log.info({ alertId: alert.id }, 'alert created')
 
       return reply.code(201).send(alertJson(alert))
@@ -151,7 +146,13 @@ export const alertRoutes: RouteModule = (app, deps) => {
     async (request) => {
       const current = await getAlert(database, request.params.id)
       const definition = validateAlertDefinition(request.body, current)
-      const alert = await updateAlert(database, current.id, definition, Date.now())
+      const alert = await updateAlert(
+        database,
+        current.id,
+        definition,
+        Date.now(),
+        actorOf(request),
+      )
       request.log.info({ alertId: alert.id, enabled: alert.enabled }, 'alert changed')
 
       return alertJson(alert)
@@ -170,7 +171,7 @@ export const alertRoutes: RouteModule = (app, deps) => {
       },
     },
     async (request, reply) => {
-      await deleteAlert(database, request.params.id)
+      await deleteAlert(database, request.params.id, actorOf(request))
       request.log.info({ alertId: request.params.id }, 'alert deleted')
 
       return reply.code(204).send(null)

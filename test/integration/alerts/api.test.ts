@@ -77,6 +77,38 @@ describeEachDialect('alert API', (dialect) => {
     schedule: { kind: 'daily', days: ['mon', 'fri'], at: '09:00', timezone: 'Europe/Berlin' },
   }
 
+  it('writes every change of an alert to the audit log with who made it', async () => {
+    const created = await call(editor, 'POST', '/api/v1/alerts', draft)
+    expect(created.statusCode).toBe(201)
+    const id = created.json<AlertBody>().id
+    const put = (body: Record<string, unknown>) => call(editor, 'PUT', `/api/v1/alerts/${id}`, body)
+    expect((await put({ enabled: false })).statusCode).toBe(200)
+    expect((await put({ enabled: true })).statusCode).toBe(200)
+    expect((await put({ name: 'Checkout errors, EU' })).statusCode).toBe(200)
+    // A refused change leaves no trace.
+    expect((await put({ recipients: ['not an address'] })).statusCode).toBe(400)
+    expect((await call(viewer, 'DELETE', `/api/v1/alerts/${id}`)).statusCode).toBe(403)
+    expect((await call(editor, 'DELETE', `/api/v1/alerts/${id}`)).statusCode).toBe(204)
+
+    const rows = await web.test.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_name', 'target_type', 'target_id', 'details'])
+      .where('action', 'like', 'alert.%')
+      .orderBy('id')
+      .execute()
+    expect(rows.map((r) => [r.action, r.actor_name, r.target_type, r.target_id])).toEqual([
+      ['alert.created', 'erin', 'alert', String(id)],
+      ['alert.disabled', 'erin', 'alert', String(id)],
+      ['alert.enabled', 'erin', 'alert', String(id)],
+      ['alert.changed', 'erin', 'alert', String(id)],
+      ['alert.deleted', 'erin', 'alert', String(id)],
+    ])
+    expect(JSON.parse(rows[3]?.details ?? '{}')).toEqual({
+      name: 'Checkout errors, EU',
+      enabled: true,
+    })
+  })
+
   it('creates, reads, changes, runs, tests and deletes an alert; viewers only read', async () => {
     const created = await call(editor, 'POST', '/api/v1/alerts', draft)
     expect(created.statusCode).toBe(201)
