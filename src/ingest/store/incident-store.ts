@@ -108,10 +108,12 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       try {
         await database.transaction(async (tx) => {
           const now = this.#options.clock()
-          for (const group of groups) await this.#storeGroup(tx, group, now, result)
+          const active: number[] = []
+          for (const group of groups) await this.#storeGroup(tx, group, now, result, active)
           // Samples changed for every incident of the batch: its search document includes them.
           const touched = [...result.created, ...result.updated, ...result.regressed]
           await refreshSearchDocuments(tx, database.dialect, touched)
+          await this.#stampActivity(tx, active)
           if (batch.checkpoints.length > 0) {
             await this.#options.saveCheckpoints(tx, batch.checkpoints)
           }
@@ -137,17 +139,31 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     return result
   }
 
+  // Alerts read what became active in (last run, now − settle] by `activity_at`. A batch that
+  // waited for row locks or a busy machine may commit seconds after its start, and an alert run
+  // in between would not see it yet while its window already covered that start: the
+  // incident would fall between two windows. So `activity_at` is stamped again last, right
+  // before the commit, which leaves only the commit itself inside the settle time.
+  async #stampActivity(tx: Tx, ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return
+
+    const at = this.#options.clock()
+    await tx.updateTable('incidents').set({ activity_at: at }).where('id', 'in', ids).execute()
+  }
+
   async #storeGroup(
     tx: Tx,
     group: FingerprintGroup,
     now: number,
     result: CommitResult,
+    active: number[],
   ): Promise<void> {
     const existing = await this.#lockExisting(tx, group.fingerprint)
     if (existing === null) {
       const id = await this.#insert(tx, group, now)
       if (id !== null) {
         result.created.push(id)
+        active.push(id)
         await this.#writeDetails(tx, id, group, 0)
         await recordChange(tx, this.#options.database.dialect, {
           kind: 'created',
@@ -166,12 +182,12 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       // Another worker inserted the same fingerprint between our look and our insert.
       const raced = await this.#lockExisting(tx, group.fingerprint)
       if (raced === null) throw new Error(`incident ${group.fingerprint} vanished during insert`)
-      await this.#recur(tx, raced, group, now, result)
+      await this.#recur(tx, raced, group, now, result, active)
 
       return
     }
 
-    await this.#recur(tx, existing, group, now, result)
+    await this.#recur(tx, existing, group, now, result, active)
   }
 
   async #lockExisting(tx: Tx, fingerprint: string): Promise<ExistingIncident | null> {
@@ -222,9 +238,11 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     group: FingerprintGroup,
     now: number,
     result: CommitResult,
+    active: number[],
   ): Promise<void> {
     const regressed = existing.status === 'resolved'
     const ignored = existing.status === 'ignored'
+    if (!ignored) active.push(existing.id)
     const severity = maxSeverity(existing.severity, group.severity)
     await tx
       .updateTable('incidents')

@@ -197,6 +197,27 @@ describeEachDialect('incident store', (dialect) => {
     expect(row.updated_at).toBe(2_000)
   })
 
+  it('stamps activity right before the commit, so a slow batch is not older than its commit', async () => {
+    test = await createTestDatabase(dialect)
+    let now = 1_000
+    // A batch that takes 8 s between its start and its commit (lock waits, a busy machine).
+    const s = store(test, {
+      clock: () => now,
+      hooks: {
+        incidentCreated: () => {
+          now += 8_000
+
+          return Promise.resolve()
+        },
+      },
+    })
+    await s.commit({ events: [candidate('fp')], checkpoints: [] })
+
+    const row = await test.database.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()
+    expect(row.created_at).toBe(1_000)
+    expect(row.activity_at).toBe(9_000)
+  })
+
   it('keeps the first and the latest samples only', async () => {
     test = await createTestDatabase(dialect)
     const s = store(test, { firstSamples: 2, latestSamples: 3 })
