@@ -101,22 +101,7 @@ describeEachDialect('incident store', (dialect) => {
     })
     const batch = {
       events: [candidate('fp'), candidate('fp')],
-      checkpoints: [
-        {
-          identity: '1:2:abc',
-          path: '/var/log/app.log',
-          device: '1',
-          inode: '2',
-          headHash: 'abc',
-          offset: 20,
-          size: 20,
-          linesRead: 2,
-          events: 2,
-          skipped: {},
-          lastEventAt: null,
-          lastError: null,
-        },
-      ],
+      checkpoints: [checkpoint()],
     }
 
     await expect(failing.commit(batch)).rejects.toThrow('crash before commit')
