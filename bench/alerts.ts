@@ -180,7 +180,7 @@ async function suite(database: Database, label: string, incidents: number): Prom
       null,
     ],
     [
-      `SMTP to smtp-server on 127.0.0.1:${sink.port} in another process (plain, one connection per email, as configured by SMTP_HOST)`,
+      `SMTP to smtp-server on 127.0.0.1:${sink.port} in another process (plain, pooled: SMTP_MAX_CONNECTIONS=5 connections shared by the emails of the tick)`,
       {
         host: '127.0.0.1',
         port: sink.port,
@@ -188,6 +188,7 @@ async function suite(database: Database, label: string, incidents: number): Prom
         password: null,
         from: 'alims@example.com',
         secure: 'none',
+        maxConnections: 5,
       },
     ],
   ]

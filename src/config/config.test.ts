@@ -108,4 +108,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ SMTP_HOST: 'mail' }, empty).smtp?.port).toBe(587)
     expect(loadConfig({ SMTP_HOST: 'mail', SMTP_SECURE: 'tls' }, empty).smtp?.port).toBe(465)
   })
+
+  it('checks the SMTP pool size and CA file at start', () => {
+    expect(loadConfig({ SMTP_HOST: 'mail' }, empty).smtp?.maxConnections).toBe(5)
+    expect(() => loadConfig({ SMTP_HOST: 'mail', SMTP_MAX_CONNECTIONS: '0' }, empty)).toThrow(
+      'SMTP_MAX_CONNECTIONS must be an integer 1-50, got "0"',
+    )
+    expect(() =>
+      loadConfig({ SMTP_HOST: 'mail', SMTP_CA_FILE: join(empty, 'missing.pem') }, empty),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', field: 'SMTP_CA_FILE' }))
+  })
 })

@@ -15,6 +15,10 @@ export interface SmtpConfig {
   password: string | null
   from: string
   secure: SmtpSecurity
+  /** Connections kept open to the server and shared by the emails of a tick (1–50). */
+  maxConnections?: number
+  /** PEM text of extra trusted CA certificates (SMTP_CA_FILE); TLS is always verified. */
+  ca?: string | null
 }
 
 export type TicketSeverity = 'HIGH' | 'MEDIUM' | 'LOW'
@@ -205,6 +209,8 @@ function smtp(env: Env): SmtpConfig | null {
     password: env.SMTP_PASSWORD ?? null,
     from,
     secure,
+    maxConnections: integer(env, 'SMTP_MAX_CONNECTIONS', 5, 1, 50),
+    ca: caCertificates(env, 'SMTP_CA_FILE'),
   }
 }
 
@@ -251,6 +257,22 @@ function flag(env: Env, key: string, fallback: boolean): boolean {
   return invalid(key, 'true or false', raw)
 }
 
+/** The PEM text of the CA file named by `key`, checked once at start; null when unset. */
+function caCertificates(env: Env, key: string): string | null {
+  const file = text(env, key)
+  if (file === null) return null
+
+  let pem = ''
+  try {
+    pem = readFileSync(resolve(file), 'utf8')
+  } catch {
+    invalid(key, 'a readable PEM file', file)
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) invalid(key, 'a PEM file', file)
+
+  return pem
+}
+
 function serviceNowOptions(env: Env): Omit<ServiceNowConfig, 'baseUrl' | 'user' | 'password'> {
   const clientId = text(env, 'SNOW_CLIENT_ID')
   const clientSecret = env.SNOW_CLIENT_SECRET ?? null
@@ -258,20 +280,9 @@ function serviceNowOptions(env: Env): Omit<ServiceNowConfig, 'baseUrl' | 'user' 
     invalid('SNOW_CLIENT_SECRET', 'set when SNOW_CLIENT_ID is set', '')
   }
 
-  const caFile = text(env, 'SNOW_CA_FILE')
-  let ca: string | null = null
-  if (caFile !== null) {
-    try {
-      ca = readFileSync(resolve(caFile), 'utf8')
-    } catch {
-      invalid('SNOW_CA_FILE', 'a readable PEM file', caFile)
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) invalid('SNOW_CA_FILE', 'a PEM file', caFile)
-  }
-
   return {
     oauth: clientId === null ? null : { clientId, clientSecret: clientSecret ?? '' },
-    ca,
+    ca: caCertificates(env, 'SNOW_CA_FILE'),
     connectTimeoutMs: integer(env, 'SNOW_CONNECT_TIMEOUT_MS', 10_000, 100, 120_000),
     timeoutMs: integer(env, 'SNOW_TIMEOUT_MS', 30_000, 100, 600_000),
     minSeverity: oneOf(
