@@ -1,6 +1,7 @@
 import type { Batch, BatchSink } from './checkpoint.js'
-import type { Classification, Grouping, IncidentCandidate, LogEvent, Severity } from './event.js'
-import type { CommitResult } from './store/incident-store.js'
+import type { Classification, Grouping, LogEvent, Severity } from './event.js'
+import { HeldBatch } from './held-batch.js'
+import type { CommitResult, GroupedBatch } from './store/incident-store.js'
 
 /** Decides what an event is worth; the rules engine implements it. */
 export interface EventClassifier {
@@ -14,7 +15,16 @@ export interface EventGrouper {
 
 /** The store as the pipeline needs it. */
 export interface CandidateStore {
-  commitWithResult(batch: Batch<IncidentCandidate>): Promise<CommitResult>
+  readonly sampleLimits: { first: number; latest: number }
+  commitGroups(batch: GroupedBatch): Promise<CommitResult>
+}
+
+/** When held batches are stored: see `IncidentPipeline`. */
+export interface HoldOptions {
+  /** Candidates held before they are stored; 0 stores every batch as it comes. */
+  candidates: number
+  /** Longest time, in ms, between the first held batch and the commit. */
+  ms: number
 }
 
 /** Running totals of one pipeline, printed by `alims ingest` and exported as metrics. */
@@ -38,6 +48,8 @@ export class IncidentPipeline implements BatchSink<LogEvent> {
   readonly #classifier: EventClassifier
   readonly #grouper: EventGrouper
   readonly #store: CandidateStore
+  readonly #hold: HoldOptions
+  #held: HeldBatch
   readonly #counts: PipelineCounts = {
     events: 0,
     bySeverity: { HIGH: 0, MEDIUM: 0, LOW: 0 },
@@ -48,20 +60,30 @@ export class IncidentPipeline implements BatchSink<LogEvent> {
     incidentsRegressed: 0,
   }
 
+  /**
+   * `hold`: by default every batch is stored before `commit` resolves, as a tailer following
+   * live files needs. A one-shot read of a backlog may hold batches and store them together,
+   * then must call `flush()` at its end; a crash loses only work whose checkpoint was not
+   * stored either, so it is read again.
+   */
   constructor(stages: {
     classifier: EventClassifier
     grouper: EventGrouper
     store: CandidateStore
+    hold?: HoldOptions
   }) {
     this.#classifier = stages.classifier
     this.#grouper = stages.grouper
     this.#store = stages.store
+    this.#hold = stages.hold ?? { candidates: 0, ms: 0 }
+    this.#held = new HeldBatch(this.#store.sampleLimits)
   }
 
-  /** Classifies, groups and stores one batch; resolves when it is committed. */
+  /** Classifies and groups one batch; resolves when it is committed or held. */
   async commit(batch: Batch<LogEvent>): Promise<void> {
-    const candidates: IncidentCandidate[] = []
-    const tally = { ignored: 0, notIncidents: 0, HIGH: 0, MEDIUM: 0, LOW: 0 }
+    const held = this.#held
+    held.open()
+    const tally = held.tally
     for (const event of batch.events) {
       const classification = this.#classifier.classify(event)
       if (classification.ignored) {
@@ -74,28 +96,44 @@ export class IncidentPipeline implements BatchSink<LogEvent> {
         continue
       }
 
-      tally[severity] += 1
-      candidates.push({
+      tally.bySeverity[severity] += 1
+      held.add({
         event,
         classification: { ...classification, severity },
         grouping: this.#grouper.group(event),
       })
     }
+    const gated = batch.gated ?? 0
+    tally.events += batch.events.length + gated
+    tally.notIncidents += gated
+    held.addCheckpoints(batch.checkpoints)
 
-    const result = await this.#store.commitWithResult({
-      events: candidates,
-      checkpoints: batch.checkpoints,
+    const waited = performance.now() - (held.since ?? 0)
+    if (held.candidates >= this.#hold.candidates || waited >= this.#hold.ms) await this.flush()
+  }
+
+  /** Stores what is held (nothing when empty); resolves when it is committed. */
+  async flush(): Promise<void> {
+    const held = this.#held
+    if (held.isEmpty) return
+
+    // Taken before the commit: a failed batch is dropped and its reader reads it again.
+    this.#held = new HeldBatch(this.#store.sampleLimits)
+    const result = await this.#store.commitGroups({
+      groups: [...held.groups.values()],
+      checkpoints: held.checkpoints,
+      events: held.candidates,
     })
 
     // Counted only after the commit: a failed batch is replayed and must not count twice.
     const counts = this.#counts
-    const gated = batch.gated ?? 0
-    counts.events += batch.events.length + gated
+    const { tally } = held
+    counts.events += tally.events
     counts.ignored += tally.ignored
-    counts.notIncidents += tally.notIncidents + gated
-    counts.bySeverity.HIGH += tally.HIGH
-    counts.bySeverity.MEDIUM += tally.MEDIUM
-    counts.bySeverity.LOW += tally.LOW
+    counts.notIncidents += tally.notIncidents
+    counts.bySeverity.HIGH += tally.bySeverity.HIGH
+    counts.bySeverity.MEDIUM += tally.bySeverity.MEDIUM
+    counts.bySeverity.LOW += tally.bySeverity.LOW
     counts.incidentsCreated += result.created.length
     counts.incidentsUpdated += result.updated.length
     counts.incidentsRegressed += result.regressed.length

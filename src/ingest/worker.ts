@@ -7,7 +7,7 @@ import { ticketPolicy, ticketStoreHooks } from '../tickets/outbox.js'
 import { LiveRules } from './classify/index.js'
 import { Grouper } from './group/index.js'
 import { createAssembler } from './parse/index.js'
-import { IncidentPipeline, type PipelineCounts } from './pipeline.js'
+import { IncidentPipeline, type HoldOptions, type PipelineCounts } from './pipeline.js'
 import { IncidentStore } from './store/incident-store.js'
 import { loadCheckpoints, saveCheckpoints } from './tail/checkpoint-store.js'
 import { readFilesOnce } from './tail/read-files-once.js'
@@ -24,7 +24,18 @@ interface Stages {
   pipeline: IncidentPipeline
 }
 
-async function createStages(deps: IngestDeps, watchRules: boolean): Promise<Stages> {
+/**
+ * A one-shot read holds batches until they carry this many incident events or this long: the
+ * reader's batches count every event, most of which are no incident, and each transaction
+ * rewrites the samples and search document of every incident it touches.
+ */
+const BACKLOG_HOLD: HoldOptions = { candidates: 10_000, ms: 2_000 }
+
+async function createStages(
+  deps: IngestDeps,
+  watchRules: boolean,
+  hold?: HoldOptions,
+): Promise<Stages> {
   const { config, logger, database } = deps
   const rules = await LiveRules.open({ path: config.rulesPath, log: logger, watch: watchRules })
   const store = new IncidentStore({
@@ -35,7 +46,12 @@ async function createStages(deps: IngestDeps, watchRules: boolean): Promise<Stag
   })
   // Drain's pattern is stored nowhere, so the worker does not spend time learning it.
   const grouper = new Grouper({ drain: false })
-  const pipeline = new IncidentPipeline({ classifier: rules, grouper, store })
+  const pipeline = new IncidentPipeline({
+    classifier: rules,
+    grouper,
+    store,
+    ...(hold === undefined ? {} : { hold }),
+  })
 
   return { rules, pipeline }
 }
@@ -106,7 +122,7 @@ export async function ingestFiles(
 ): Promise<IngestReport> {
   const { config, logger, database } = deps
   const log = logger.child({ component: 'ingest' })
-  const { rules, pipeline } = await createStages({ ...deps, logger: log }, false)
+  const { rules, pipeline } = await createStages({ ...deps, logger: log }, false, BACKLOG_HOLD)
   try {
     const files = await readFilesOnce({
       paths,
@@ -117,6 +133,7 @@ export async function ingestFiles(
       maxLineBytes: config.maxLineBytes,
       gate: () => rules.current.gate,
     })
+    await pipeline.flush()
     const skipped: Record<string, number> = {}
     for (const file of files) {
       for (const [reason, n] of Object.entries(file.skipped))

@@ -22,6 +22,47 @@ export interface FingerprintGroup {
 const MINUTE = 60_000
 
 /**
+ * Adds one candidate to `groups` (keyed by fingerprint, in first-seen order), keeping at most
+ * `firstLimit` earliest and `latestLimit` latest sample events per group.
+ */
+export function addCandidate(
+  groups: Map<string, FingerprintGroup>,
+  candidate: IncidentCandidate,
+  firstLimit: number,
+  latestLimit: number,
+): void {
+  const { event, classification, grouping } = candidate
+  const minute = event.timestamp - (event.timestamp % MINUTE)
+  let group = groups.get(grouping.fingerprint)
+  if (group === undefined) {
+    group = {
+      fingerprint: grouping.fingerprint,
+      severity: classification.severity,
+      first: candidate,
+      count: 0,
+      firstSeen: event.timestamp,
+      lastSeen: event.timestamp,
+      minutes: new Map(),
+      earliest: [],
+      latest: [],
+      noTicket: classification.noTicket,
+    }
+    groups.set(grouping.fingerprint, group)
+  }
+
+  group.count += 1
+  group.severity = maxSeverity(group.severity, classification.severity)
+  group.firstSeen = Math.min(group.firstSeen, event.timestamp)
+  group.lastSeen = Math.max(group.lastSeen, event.timestamp)
+  group.minutes.set(minute, (group.minutes.get(minute) ?? 0) + 1)
+  if (group.earliest.length < firstLimit) group.earliest.push(event)
+  if (latestLimit > 0) {
+    group.latest.push(event)
+    if (group.latest.length > latestLimit) group.latest.shift()
+  }
+}
+
+/**
  * Groups a batch's candidates by fingerprint, in first-seen order. Keeps a bounded number of
  * sample events per group, so a batch of 10,000 repeats costs the same to store as a few.
  */
@@ -31,37 +72,7 @@ export function aggregate(
   latestLimit: number,
 ): FingerprintGroup[] {
   const groups = new Map<string, FingerprintGroup>()
-  for (const candidate of candidates) {
-    const { event, classification, grouping } = candidate
-    const minute = event.timestamp - (event.timestamp % MINUTE)
-    let group = groups.get(grouping.fingerprint)
-    if (group === undefined) {
-      group = {
-        fingerprint: grouping.fingerprint,
-        severity: classification.severity,
-        first: candidate,
-        count: 0,
-        firstSeen: event.timestamp,
-        lastSeen: event.timestamp,
-        minutes: new Map(),
-        earliest: [],
-        latest: [],
-        noTicket: classification.noTicket,
-      }
-      groups.set(grouping.fingerprint, group)
-    }
-
-    group.count += 1
-    group.severity = maxSeverity(group.severity, classification.severity)
-    group.firstSeen = Math.min(group.firstSeen, event.timestamp)
-    group.lastSeen = Math.max(group.lastSeen, event.timestamp)
-    group.minutes.set(minute, (group.minutes.get(minute) ?? 0) + 1)
-    if (group.earliest.length < firstLimit) group.earliest.push(event)
-    if (latestLimit > 0) {
-      group.latest.push(event)
-      if (group.latest.length > latestLimit) group.latest.shift()
-    }
-  }
+  for (const candidate of candidates) addCandidate(groups, candidate, firstLimit, latestLimit)
 
   return [...groups.values()]
 }

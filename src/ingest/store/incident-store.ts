@@ -38,6 +38,14 @@ export interface IncidentStoreOptions {
   clock?: () => number
 }
 
+/** Candidates already reduced per fingerprint (see `addCandidate`), with the checkpoints reached. */
+export interface GroupedBatch {
+  groups: readonly FingerprintGroup[]
+  checkpoints: readonly Checkpoint[]
+  /** How many candidates the groups hold (for the metrics). */
+  events: number
+}
+
 /** What one committed batch changed. */
 export interface CommitResult {
   created: number[]
@@ -94,12 +102,29 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     await this.commitWithResult(batch)
   }
 
+  /** Samples kept per incident: the group limits that `addCandidate` must be given. */
+  get sampleLimits(): { first: number; latest: number } {
+    return { first: this.#options.firstSamples, latest: this.#options.latestSamples }
+  }
+
   /** Like commit, and tells which incidents were created, updated or reopened. */
   async commitWithResult(batch: Batch<IncidentCandidate>): Promise<CommitResult> {
-    const { database, firstSamples, latestSamples } = this.#options
+    const { firstSamples, latestSamples } = this.#options
+    const groups = aggregate(batch.events, firstSamples, latestSamples)
+
+    return this.commitGroups({
+      groups,
+      checkpoints: batch.checkpoints,
+      events: batch.events.length,
+    })
+  }
+
+  /** Commits groups made with `addCandidate` and `sampleLimits`, and their checkpoints. */
+  async commitGroups(batch: GroupedBatch): Promise<CommitResult> {
+    const { database } = this.#options
     const started = performance.now()
     // Sorted by fingerprint so that two workers lock shared incidents in the same order.
-    const groups = aggregate(batch.events, firstSamples, latestSamples).sort((a, b) =>
+    const groups = [...batch.groups].sort((a, b) =>
       a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0,
     )
     const result: CommitResult = { created: [], updated: [], regressed: [] }
@@ -132,7 +157,7 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       }
     }
 
-    committedEvents.inc(batch.events.length)
+    committedEvents.inc(batch.events)
     createdIncidents.inc(result.created.length)
     commitSeconds.observe((performance.now() - started) / 1000)
 
