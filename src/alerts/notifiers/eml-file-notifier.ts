@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import nodemailer from 'nodemailer'
@@ -37,13 +37,16 @@ export function createEmlFileNotifier(dir: string, clock: () => number = Date.no
         message: Buffer
       }
       if (!made) {
-        await mkdir(dir, { recursive: true })
+        mkdirSync(dir, { recursive: true })
         made = true
       }
+      // Written synchronously: a message is a few kilobytes in a local folder, and the promise
+      // API's open, write, close and rename round trips cost more than the writes themselves
+      // when a tick writes hundreds of them.
       const path = join(dir, emlFileName(email.messageId, clock()))
       const temp = `${path}.tmp`
-      await writeFile(temp, info.message, { mode: 0o640 })
-      await rename(temp, path)
+      writeFileSync(temp, info.message, { mode: 0o640 })
+      renameSync(temp, path)
 
       return { status: 'outbox', attempts: 1, reply: path, error: null }
     } catch (error) {
