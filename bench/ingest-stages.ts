@@ -27,7 +27,9 @@ async function main(path: string): Promise<void> {
   const sink = {
     commit(batch: Batch<LogEvent>): Promise<void> {
       events += batch.gated ?? 0
-      for (const event of batch.events) {
+      const list = batch.events
+      for (let i = 0; i < list.length; i++) {
+        const event = list[i] as LogEvent
         events++
         if (event.level === 'warn' || event.level === 'error' || event.level === 'fatal') {
           alarms++

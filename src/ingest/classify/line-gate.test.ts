@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -130,6 +130,62 @@ describe('line gate of the built-in rules', () => {
     // JSON records never join: the line after them decides.
     expect(check('plain record\n{"level":30}\n  more\n')).toBe(false)
     expect(check('plain record\n{"level":30}\nnext record\n')).toBe(true)
+  })
+})
+
+describe('line gate scanning a whole read', () => {
+  // What scanLine must find at `start`: the next newline and what passesOver says there.
+  function reference(gate: LineGate, bytes: Uint8Array, start: number): [number, boolean] {
+    const newline = bytes.indexOf(10, start)
+    if (newline === -1) return [-1, false]
+    const end = newline > start && bytes[newline - 1] === 13 ? newline - 1 : newline
+
+    return [newline, gate.passesOver(bytes, start, end, newline + 1)]
+  }
+
+  function agrees(gate: LineGate, bytes: Uint8Array): void {
+    let start = 0
+    while (start <= bytes.length) {
+      const newline = gate.scanLine(bytes, start)
+      expect([newline, gate.passedOver], `line at ${start}`).toEqual(reference(gate, bytes, start))
+      if (newline === -1) break
+      start = newline + 1
+    }
+  }
+
+  // Bytes that mean something to the gate, so that random reads hit its every branch.
+  const bytePieces = fc.constantFrom(
+    ...['\n', '\r', '\r\n', ' ', '\t', '<', '{', '}', '"', ':', ',', '=', '\\u', 'E', 'W,'],
+    ...['E1', 'level', 'Level"', 'lvl=', 'at=', 'severity":', '" ', '404', '200', '50', '"E"'],
+    ...['warn', 'ERR', 'fail', 'x', '3', 'Caused by: ', '... ', 'goroutine ', 'SIG', 'é', '\0'],
+  )
+
+  it('finds the same line ends and decisions as passesOver, on random bytes', () => {
+    const gates = [
+      defaultRuleSet().gate,
+      ruleSet('rules:\n  - minLevel: info\n    words: [disk full]\n    severity: HIGH\n').gate,
+    ]
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(bytePieces, fc.integer({ min: 0, max: 255 })), { maxLength: 60 }),
+        (parts) => {
+          const bytes = Buffer.concat(
+            parts.map((part) => (typeof part === 'number' ? Buffer.of(part) : Buffer.from(part))),
+          )
+          for (const gate of gates) if (gate !== null) agrees(gate, bytes)
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('finds the same line ends and decisions as passesOver, on the format corpus', () => {
+    const gate = defaultRuleSet().gate
+    if (gate === null) throw new Error('no gate')
+    const fixtures = join(import.meta.dirname, '../../../test/fixtures/formats')
+    for (const name of readdirSync(fixtures).filter((file) => file.endsWith('.log'))) {
+      agrees(gate, readFileSync(join(fixtures, name)))
+    }
   })
 })
 

@@ -4,6 +4,7 @@ import { JSON_LEVEL_KEYS } from '../parse/formats/json.js'
 import { LOGFMT_LEVEL_KEYS } from '../parse/formats/logfmt.js'
 import { LEVEL_WORDS, levelOfLetter, levelOfNumber, levelOfValue } from '../parse/level.js'
 
+import { NeedleScanner } from './needle-scanner.js'
 import type { Rule } from './rule.js'
 
 /**
@@ -19,6 +20,14 @@ export interface LineGate {
    * `bytes.length` are unknown, so the last line of a chunk is never passed over.
    */
   passesOver(bytes: Uint8Array, start: number, end: number, next: number): boolean
+  /**
+   * Finds the end of the line that starts at `start` and decides it in the same pass over its
+   * bytes: returns the offset of its newline, or -1 when `bytes` holds none, and leaves in
+   * `passedOver` what `passesOver` says of the line (false without a newline).
+   */
+  scanLine(bytes: Uint8Array, start: number): number
+  /** What the last `scanLine` decided. */
+  readonly passedOver: boolean
 }
 
 const RANK = new Map<Level, number>(LEVELS.map((level, rank) => [level, rank]))
@@ -30,89 +39,7 @@ const JSON_KEY = 2 // a level key of JSON (`level"`): its value decides
 const LOGFMT_KEY = 4 // a level key of logfmt (`level=`): its value decides
 const STATUS = 8 // `" ` as before an access log's status: the status decides
 const ESCAPE = 16 // `\u`: JSON may spell any word with escapes
-
-const LOWER = new Uint8Array(256)
-for (let byte = 0; byte < 256; byte++) {
-  LOWER[byte] = byte >= 65 && byte <= 90 ? byte + 32 : byte < 128 ? byte : 0
-}
-
-/**
- * Finds many lower-case ASCII needles in one pass over a line, in any case (Aho–Corasick over
- * the bytes folded to lower case): each step is one table lookup. States where a needle ends
- * are numbered last, so one comparison tells whether a step found something.
- */
-class NeedleScanner {
-  /** Next state for (state << 7 | folded byte). */
-  readonly next: Uint16Array
-  /** Kinds of the needles that end in each state (including shorter ones by suffix). */
-  readonly kinds: Uint8Array
-  /** The first state in which a needle ends. */
-  readonly found: number
-
-  constructor(needles: ReadonlyMap<string, number>) {
-    const children: Map<number, number>[] = [new Map<number, number>()]
-    const kinds: number[] = [0]
-    for (const [needle, kind] of needles) {
-      let state = 0
-      for (const char of needle) {
-        const code = char.charCodeAt(0)
-        const edges = children[state] ?? new Map<number, number>()
-        let child = edges.get(code)
-        if (child === undefined) {
-          child = children.length
-          children.push(new Map())
-          kinds.push(0)
-          edges.set(code, child)
-        }
-        state = child
-      }
-      kinds[state] = (kinds[state] ?? 0) | kind
-    }
-    if (children.length > 0xffff) throw new Error('line gate: too many needle states')
-
-    const next = new Uint16Array(children.length << 7)
-    const fail = new Uint16Array(children.length)
-    // Breadth first, so that a state's failure link is complete before its children's.
-    const queue: number[] = []
-    for (let code = 0; code < 128; code++) {
-      const child = children[0]?.get(code)
-      if (child !== undefined) {
-        next[code] = child
-        queue.push(child)
-      }
-    }
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head] ?? 0
-      const link = fail[state] ?? 0
-      kinds[state] = (kinds[state] ?? 0) | (kinds[link] ?? 0)
-      for (let code = 0; code < 128; code++) {
-        const child = children[state]?.get(code)
-        const fallback = next[(link << 7) | code] ?? 0
-        if (child === undefined) {
-          next[(state << 7) | code] = fallback
-        } else {
-          next[(state << 7) | code] = child
-          fail[child] = fallback
-          queue.push(child)
-        }
-      }
-    }
-    // Renumbered: the root stays 0, states without a needle come next, then the others.
-    const order = kinds.map((_, state) => state)
-    order.sort((a, b) => Number((kinds[a] ?? 0) !== 0) - Number((kinds[b] ?? 0) !== 0) || a - b)
-    const renamed = new Uint16Array(order.length)
-    for (const [index, state] of order.entries()) renamed[state] = index
-    this.next = new Uint16Array(next.length)
-    this.kinds = new Uint8Array(order.length)
-    for (const [index, state] of order.entries()) {
-      this.kinds[index] = kinds[state] ?? 0
-      for (let code = 0; code < 128; code++) {
-        this.next[(index << 7) | code] = renamed[next[(state << 7) | code] ?? 0] ?? 0
-      }
-    }
-    this.found = order.findIndex((state) => (kinds[state] ?? 0) !== 0)
-  }
-}
+const NEWLINE = 32 // the end of the line
 
 /** What a gate looks for, gathered from the rules. */
 interface GatePlan {
@@ -188,6 +115,7 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
 }
 
 class BytesGate implements LineGate {
+  passedOver = false
   readonly #scanner: NeedleScanner
   readonly #minRank: number
   readonly #statuses: Uint8Array
@@ -207,6 +135,7 @@ class BytesGate implements LineGate {
     for (const key of LOGFMT_LEVEL_KEYS) add(key.toLowerCase(), LOGFMT_KEY)
     if (plan.statuses.size > 0) add('" ', STATUS)
     add('\\u', ESCAPE)
+    add('\n', NEWLINE)
     this.#scanner = new NeedleScanner(needles)
     this.#minRank = plan.minRank
     this.#statuses = new Uint8Array(600)
@@ -219,7 +148,43 @@ class BytesGate implements LineGate {
   }
 
   passesOver(bytes: Uint8Array, start: number, end: number, next: number): boolean {
-    if (end <= start) return false
+    if (end <= start || !this.#edgesPass(bytes, start, end)) return false
+    if (this.#mayMatter(bytes, start, end)) return false
+
+    return !this.#joinsNext(bytes, next)
+  }
+
+  scanLine(bytes: Uint8Array, start: number): number {
+    this.passedOver = false
+    const first = bytes[start]
+    // Blank, indented and syslog lines are never passed over (#edgesPass): only their end counts.
+    if (first === 10 || first === 13 || first === 32 || first === 9 || first === 60) {
+      return bytes.indexOf(10, start)
+    }
+
+    const { next, kinds, found } = this.#scanner
+    const length = bytes.length
+    let state = 0
+    let i = start
+    for (; i < length; i++) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds, as in #mayMatter
+      state = next[(state << 8) | bytes[i]!]!
+      if (state < found) continue
+      const kind = kinds[state] ?? 0
+      if ((kind & NEWLINE) !== 0) break
+      if (this.#hitMatters(kind, bytes, i + 1, length)) return bytes.indexOf(10, i + 1)
+    }
+    if (i >= length) return -1
+
+    const end = i > start && bytes[i - 1] === 13 ? i - 1 : i
+    this.passedOver = end > start && this.#edgesPass(bytes, start, end)
+    this.passedOver &&= !this.#joinsNext(bytes, i + 1)
+
+    return i
+  }
+
+  // The checks on how a line opens; `end` excludes its newline.
+  #edgesPass(bytes: Uint8Array, start: number, end: number): boolean {
     const first = bytes[start] ?? 0
     // Syslog's <priority>; glog's `E1203` and Ruby's `E, [` put the level in a letter.
     if (first === 60 || mayJoinAt(bytes, start, end) || opensTraceAt(bytes, start, end)) {
@@ -229,9 +194,8 @@ class BytesGate implements LineGate {
       const second = bytes[start + 1] ?? 0
       if (second === 44 || (second >= 48 && second <= 57)) return false
     }
-    if (this.#mayMatter(bytes, start, end)) return false
 
-    return !this.#joinsNext(bytes, next)
+    return true
   }
 
   #mayMatter(bytes: Uint8Array, start: number, end: number): boolean {
@@ -239,18 +203,24 @@ class BytesGate implements LineGate {
     let state = 0
     for (let i = start; i < end; i++) {
       // The hot loop of the worker: every index is in bounds (bytes < 256, states below
-      // next.length / 128), and tests for undefined would double its cost.
+      // next.length / 256), and tests for undefined would double its cost.
       // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
-      state = next[(state << 7) | LOWER[bytes[i]!]!]!
+      state = next[(state << 8) | bytes[i]!]!
       if (state < found) continue
-      const kind = kinds[state] ?? 0
-      if ((kind & (WORD | ESCAPE)) !== 0) return true
-      if ((kind & JSON_KEY) !== 0 && this.#valueMatters(bytes, i + 1, end, true)) return true
-      if ((kind & LOGFMT_KEY) !== 0 && this.#valueMatters(bytes, i + 1, end, false)) return true
-      if ((kind & STATUS) !== 0 && this.#statusMatters(bytes, i + 1, end)) return true
+      if (this.#hitMatters(kinds[state] ?? 0, bytes, i + 1, end)) return true
     }
 
     return false
+  }
+
+  // Whether needles of `kind` that end just before `at` make the line matter. `end` is where
+  // the line ends, or any later bound: values stop at the newline (and a \r before it) anyway.
+  #hitMatters(kind: number, bytes: Uint8Array, at: number, end: number): boolean {
+    if ((kind & (WORD | ESCAPE)) !== 0) return true
+    if ((kind & JSON_KEY) !== 0 && this.#valueMatters(bytes, at, end, true)) return true
+    if ((kind & LOGFMT_KEY) !== 0 && this.#valueMatters(bytes, at, end, false)) return true
+
+    return (kind & STATUS) !== 0 && this.#statusMatters(bytes, at, end)
   }
 
   // A level written as a number or one or two characters (`50`, `"E"`, `"3"`, `level=4`);
@@ -269,6 +239,7 @@ class BytesGate implements LineGate {
     while (stop < end && stop - at < 24) {
       const byte = bytes[stop] ?? 0
       if (byte === 34 || byte === 44 || byte === 125 || byte === 32 || byte === 9) break
+      if (byte === 10 || (byte === 13 && bytes[stop + 1] === 10)) break
       stop++
     }
     const length = stop - at

@@ -219,14 +219,15 @@ export class LineSplitter {
     const pool = this.#gatedPool
     let pooled = 0
     for (;;) {
-      const newline = chunk.indexOf(10, pos)
+      // With a gate, one pass over the line finds its end and whether it can be passed over.
+      const newline = gate === null ? chunk.indexOf(10, pos) : gate.scanLine(chunk, pos)
       if (newline === -1) break
 
       const end = newline > pos && chunk[newline - 1] === 13 ? newline - 1 : newline
       if (end - pos > max) break
 
       number += 1
-      if (gate !== null && gate.passesOver(chunk, pos, end, newline + 1)) {
+      if (gate !== null && gate.passedOver) {
         let line = pool[pooled]
         if (line === undefined) {
           line = { ...GATED }

@@ -64,6 +64,19 @@ function findLine(lines: readonly Line[], offset: number): Line | undefined {
   return undefined
 }
 
+function decodedCopy(line: Line, text: string): Line {
+  return {
+    text,
+    offset: line.offset,
+    end: line.end,
+    number: line.number,
+    truncated: line.truncated,
+    partial: line.partial,
+    continuation: line.continuation ?? false,
+    gated: false,
+  }
+}
+
 /**
  * One file being read: splitter, assembler and counters, and the checkpoint it may store.
  * The checkpoint never passes a byte that was not handed on: it stops at the first line of an
@@ -203,7 +216,9 @@ export class SourceReader {
     const before = events.length
     const assembler = this.#options.assembler
     let gated = 0
-    for (const line of lines) {
+    // Indexed: a loop over a million lines a second is hot enough for its iterator to count.
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as Line
       if (line.gated === true) {
         if (assembler.skip(line)) {
           gated++
@@ -211,8 +226,7 @@ export class SourceReader {
         }
         if (chunk === undefined) throw new Error('a gated line outlived its chunk')
         // A copy: the splitter reuses gated lines, and the assembler may keep this one.
-        const text = gatedText(chunk, chunkOffset, line)
-        assembler.push({ ...line, text, gated: false }, events)
+        assembler.push(decodedCopy(line, gatedText(chunk, chunkOffset, line)), events)
         continue
       }
       assembler.push(line, events)

@@ -58,8 +58,19 @@ export function parsePairs(line: string): Record<string, unknown> {
 
     i++
     if (line.charCodeAt(i) === 34) {
-      let value = ''
       i++
+      // Most quoted values hold no escape: one slice instead of a string built by the char.
+      const close = line.indexOf('"', i)
+      const stop = close === -1 ? n : close
+      let plain = i
+      while (plain < stop && line.charCodeAt(plain) !== 92) plain++
+      if (plain === stop) {
+        if (key !== '') fields[key] = line.slice(i, stop)
+        i = stop + 1
+        continue
+      }
+
+      let value = ''
       while (i < n && line.charCodeAt(i) !== 34) {
         if (line.charCodeAt(i) === 92 && i + 1 < n) {
           const next = line.charAt(i + 1)
