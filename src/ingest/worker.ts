@@ -30,6 +30,12 @@ interface Stages {
  * rewrites the samples and search document of every incident it touches.
  */
 const BACKLOG_HOLD: HoldOptions = { candidates: 10_000, ms: 2_000 }
+/**
+ * Events per reader batch of a one-shot read. Held batches are stored together anyway, so small
+ * ones cost no extra transactions, and parsed events no longer pile up in memory: 10,000 held
+ * the peak RSS of the bench's 1,000,000 lines at 177 MB, 1,000 at 126 MB.
+ */
+const BACKLOG_READ_EVENTS = 1_000
 
 async function createStages(
   deps: IngestDeps,
@@ -132,6 +138,7 @@ export async function ingestFiles(
       checkpoints: await loadCheckpoints(database.db),
       maxLineBytes: config.maxLineBytes,
       gate: () => rules.current.gate,
+      batchEvents: BACKLOG_READ_EVENTS,
     })
     await pipeline.flush()
     const skipped: Record<string, number> = {}
