@@ -55,9 +55,11 @@ export interface EventAssembler {
   heldOffset(): number | null
   /**
    * Passes over a gated line (an event of its own that cannot matter) when what the assembler
-   * holds allows it; false when the line must be decoded and pushed after all.
+   * holds allows it, first handing on to `out` a held event that the line would have ended;
+   * false when the line must be decoded and pushed after all. `bytes` holds the line's
+   * undecoded bytes from `start`.
    */
-  skip(line: Line): boolean
+  skip(line: Line, out: LogEvent[], bytes: Uint8Array, start: number): boolean
 }
 
 export type AssemblerFactory = (source: SourceSettings) => EventAssembler

@@ -280,6 +280,16 @@ describe('line gate against the whole reading path', () => {
     'java.lang.RuntimeException: y',
     'order 42 placed',
     'user 7 signed in',
+    'Node.js v20.1.0',
+    "app/x.rb:12:in `foo'",
+    "from app/x.rb:3:in `b'",
+    'E, [2024-12-03T08:00:00.1 #1] ERROR -- a: x',
+    'I, [2024-12-03T08:00:00.1 #1]  INFO -- a: done',
+    '    at f (a.js:1:1)',
+    '^',
+    'During handling of the above exception, another exception occurred:',
+    '[signal SIGSEGV: x]',
+    'foo: bar',
     '',
     ' ',
   )
@@ -298,6 +308,7 @@ describe('line gate against the whole reading path', () => {
           const plain = await outcome(path, rules, false, 1 << 16)
           const gated = await outcome(path, rules, true, chunkBytes)
           expect(gated.found).toEqual(plain.found)
+          expect(gated.events).toBe(plain.events)
         },
       ),
       { numRuns: 300 },

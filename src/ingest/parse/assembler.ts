@@ -6,6 +6,7 @@ import { FormatDetector } from './detect.js'
 import type { LineFormat } from './format.js'
 import { jsonFormat } from './formats/json.js'
 import { plainFormat } from './formats/plain.js'
+import { rubyLoggerFormat } from './formats/ruby-logger.js'
 import { ParsedEvent, type EventOrigin, type ReadClock } from './parsed-event.js'
 
 /** Limits and clock of an assembler. */
@@ -34,6 +35,17 @@ const ALARMS: Record<Level, boolean> = {
 // from the file) and then once per this many lines; the lines of one read arrive together.
 const CLOCK_EVERY = 256
 
+// True when `[start, end)` holds `:in `, without which no Ruby frame is written.
+function holdsRubyCall(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i + 3 < end; i++) {
+    if (bytes[i] === 58 && bytes[i + 1] === 105 && bytes[i + 2] === 110 && bytes[i + 3] === 32) {
+      return true
+    }
+  }
+
+  return false
+}
+
 /**
  * Joins one file's lines into events (stack traces become one event) and detects each event's
  * format and level from its first line. JSON lines are always events of their own; while a
@@ -44,6 +56,7 @@ export class LineAssembler implements EventAssembler {
   readonly #origin: EventOrigin
   readonly #multilineStart: RegExp | null
   readonly #detector: FormatDetector
+  readonly #forced: LineFormat | null
   readonly #joinWaitMs: number
   readonly #maxLines: number
   readonly #maxChars: number
@@ -81,6 +94,7 @@ export class LineAssembler implements EventAssembler {
     this.#origin = { source: source.path, defaultService }
     this.#multilineStart = source.multilineStart ?? null
     this.#detector = new FormatDetector(forced)
+    this.#forced = forced
     this.#joinWaitMs = Math.min(options.joinWaitMs ?? 500, 1000)
     this.#maxLines = options.maxEventLines ?? 2000
     this.#maxChars = options.maxEventChars ?? 1024 * 1024
@@ -89,11 +103,7 @@ export class LineAssembler implements EventAssembler {
   }
 
   push(line: Line, out: LogEvent[]): void {
-    if (this.#isClockStale || ++this.#ticks === CLOCK_EVERY) {
-      this.#ticks = 0
-      this.#isClockStale = false
-      this.#clock = { time: this.#now() }
-    }
+    this.#tick()
 
     const text = line.text
     if (line.continuation === true && this.#first !== null) {
@@ -150,16 +160,52 @@ export class LineAssembler implements EventAssembler {
     return this.#first === null ? null : this.#first.offset
   }
 
-  // The gate vouched that the line is a record of its own, opens no trace and is not followed
-  // by a line that could join it. It may still join what is held when that is a trace or a
-  // warning (which `continues` lets more lines join), or when the source sets its own start
-  // pattern. Otherwise it would have ended the held event, or waited behind it as a JSON
-  // record: passing over it leaves the held event as it would have been.
-  skip(line: Line): boolean {
+  // The gate vouched that the line is a record of its own: it opens no trace, holds none of
+  // the words of exceptions and tracebacks, does not open as a continuation does, and is not
+  // followed by a line that could join it. As a JSON record it would wait behind the held
+  // event; otherwise it ends it, unless `continues` lets it join: a Python traceback or a Go
+  // dump takes almost any line, a trace a Ruby frame (`x.rb:1:in `), a trace or dump the line
+  // after a Node.js crash (`Node.js v20`), a Ruby record its frames. Those lines are read; the
+  // others are passed over, the held event handed on first when the line would have ended it.
+  // A line read as Ruby's could be joined by frames in turn, so it is read too.
+  skip(line: Line, out: LogEvent[], bytes: Uint8Array, start: number): boolean {
     if (line.gated !== true || this.#multilineStart !== null) return false
-    if (this.#first !== null && (this.#trace.state !== 'none' || this.#trace.isAlarm)) return false
+    if (this.#first === null) return true
+    const { state, format, isAlarm } = this.#trace
+    if (format === 'ruby' || state === 'python' || state === 'go') return false
+    if ((state === 'none' && !isAlarm) || this.#readsAsJson(line, bytes, start)) return true
+    const forced = this.#forced
+    if (bytes[start + 1] === 44 && (forced === null || forced === rubyLoggerFormat)) return false
+    if (state !== 'none' && bytes[start] === 78) return false
+    if (state === 'trace' && holdsRubyCall(bytes, start, start + line.end - line.offset)) {
+      return false
+    }
+
+    this.#tick()
+    this.#emit(out)
 
     return true
+  }
+
+  // What the detector makes of a JSON line, from its bytes: a record that starts with `{` and
+  // ends with `}` (blanks aside).
+  #readsAsJson(line: Line, bytes: Uint8Array, start: number): boolean {
+    if (bytes[start] !== 123 || (this.#forced !== null && this.#forced !== jsonFormat)) {
+      return false
+    }
+    let last = start + (line.end - line.offset) - 2
+    if (bytes[last] === 13) last--
+    while (last > start && (bytes[last] === 32 || bytes[last] === 9)) last--
+
+    return bytes[last] === 125
+  }
+
+  #tick(): void {
+    if (this.#isClockStale || ++this.#ticks === CLOCK_EVERY) {
+      this.#ticks = 0
+      this.#isClockStale = false
+      this.#clock = { time: this.#now() }
+    }
   }
 
   #event(line: Line, format: LineFormat, level: Level): ParsedEvent {

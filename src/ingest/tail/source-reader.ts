@@ -220,11 +220,11 @@ export class SourceReader {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as Line
       if (line.gated === true) {
-        if (assembler.skip(line)) {
+        if (chunk === undefined) throw new Error('a gated line outlived its chunk')
+        if (assembler.skip(line, events, chunk, line.offset - chunkOffset)) {
           gated++
           continue
         }
-        if (chunk === undefined) throw new Error('a gated line outlived its chunk')
         // A copy: the splitter reuses gated lines, and the assembler may keep this one.
         assembler.push(decodedCopy(line, gatedText(chunk, chunkOffset, line)), events)
         continue
