@@ -130,7 +130,8 @@ async function createDocumentTriggers(db: Kysely<unknown>, dialect: DialectName)
 
 /*
  * The three exported helpers below serve bulk loads (benchmarks) and act on the newest schema:
- * the search documents and every rollup up to migration 007. Migration 003 uses its own rollups.
+ * the search documents and every rollup and trigger up to migration 008. Migration 003 uses its
+ * own rollups.
  */
 
 /** Removes the triggers that keep the search index in sync (bulk loads rebuild it afterwards). */
@@ -151,7 +152,7 @@ export async function createSearchTriggers(
   dialect: DialectName,
 ): Promise<void> {
   await createDocumentTriggers(db, dialect)
-  await createStatsTriggers(db, dialect, ROLLUPS)
+  await createStatsTriggers(db, dialect, ROLLUPS, { writerMark: true })
 }
 
 async function rebuildDocuments(db: Kysely<unknown>, dialect: DialectName): Promise<void> {

@@ -72,12 +72,25 @@ function writers(rollups: readonly Rollup[]) {
   }
 }
 
-function sqliteStatements(rollups: readonly Rollup[]): string[] {
+/**
+ * Since migration 008 a writer may keep the rollups of the occurrence minutes it inserts and
+ * updates itself, summed per batch instead of four upserts per row: it marks its transaction,
+ * and the minute triggers skip those rows. On SQLite the mark is a row in `stats_writer` that
+ * the writer deletes again before it commits (writers are serialised, so no other connection
+ * ever sees it); on PostgreSQL the transaction-local setting `alims.stats_writer` = 'on'.
+ * Deleted minutes are always counted by the trigger.
+ */
+export interface StatsTriggerOptions {
+  writerMark: boolean
+}
+
+function sqliteStatements(rollups: readonly Rollup[], options: StatsTriggerOptions): string[] {
   const { add, move } = writers(rollups)
+  const unmarked = options.writerMark ? 'when not exists (select 1 from stats_writer) ' : ''
 
   return [
-    `create trigger incident_stats_minute_insert after insert on incident_minutes begin ${add('new.minute', 'new.incident_id', 'new.count')} end`,
-    `create trigger incident_stats_minute_update after update of minute, count, incident_id on incident_minutes begin ${add('old.minute', 'old.incident_id', '-old.count')} ${add('new.minute', 'new.incident_id', 'new.count')} end`,
+    `create trigger incident_stats_minute_insert after insert on incident_minutes ${unmarked}begin ${add('new.minute', 'new.incident_id', 'new.count')} end`,
+    `create trigger incident_stats_minute_update after update of minute, count, incident_id on incident_minutes ${unmarked}begin ${add('old.minute', 'old.incident_id', '-old.count')} ${add('new.minute', 'new.incident_id', 'new.count')} end`,
     `create trigger incident_stats_minute_delete after delete on incident_minutes begin ${add('old.minute', 'old.incident_id', '-old.count')} end`,
     `create trigger incident_stats_incident_insert after insert on incidents begin ${countIncident('new.severity', 'new.status', 1)} end`,
     `create trigger incident_stats_incident_update after update of severity, status on incidents when ${CHANGED_COUNT} begin ${countIncident('old.severity', 'old.status', -1)} ${countIncident('new.severity', 'new.status', 1)} end`,
@@ -86,16 +99,21 @@ function sqliteStatements(rollups: readonly Rollup[]): string[] {
     `create trigger incident_stats_incident_delete before delete on incidents begin ${countIncident('old.severity', 'old.status', -1)} ${move('old.id', 'old.severity', 'old.service', '-')} end`,
   ]
 }
-const SQLITE_TRIGGERS = sqliteStatements([]).map((s) => s.split(' ')[2] as string)
+const SQLITE_TRIGGERS = sqliteStatements([], { writerMark: false }).map(
+  (s) => s.split(' ')[2] as string,
+)
 
 const PG_CHANGED_COUNT = CHANGED_COUNT.replaceAll(' is not ', ' is distinct from ')
 const PG_CHANGED_GROUP = CHANGED_GROUP.replaceAll(' is not ', ' is distinct from ')
 
-function postgresStatements(rollups: readonly Rollup[]): string[] {
+function postgresStatements(rollups: readonly Rollup[], options: StatsTriggerOptions): string[] {
   const { add, move } = writers(rollups)
+  const unmarked = options.writerMark
+    ? `if tg_op <> 'DELETE' and current_setting('alims.stats_writer', true) = 'on' then return null; end if; `
+    : ''
 
   return [
-    `create or replace function alims_stats_minute() returns trigger language plpgsql set search_path from current as $$ begin if tg_op <> 'INSERT' then ${add('old.minute', 'old.incident_id', '-old.count')} end if; if tg_op <> 'DELETE' then ${add('new.minute', 'new.incident_id', 'new.count')} end if; return null; end $$`,
+    `create or replace function alims_stats_minute() returns trigger language plpgsql set search_path from current as $$ begin ${unmarked}if tg_op <> 'INSERT' then ${add('old.minute', 'old.incident_id', '-old.count')} end if; if tg_op <> 'DELETE' then ${add('new.minute', 'new.incident_id', 'new.count')} end if; return null; end $$`,
     `create or replace function alims_stats_incident() returns trigger language plpgsql set search_path from current as $$ begin if tg_op = 'INSERT' then ${countIncident('new.severity', 'new.status', 1)} return null; end if; if tg_op = 'DELETE' then ${countIncident('old.severity', 'old.status', -1)} ${move('old.id', 'old.severity', 'old.service', '-')} return old; end if; if ${PG_CHANGED_COUNT} then ${countIncident('old.severity', 'old.status', -1)} ${countIncident('new.severity', 'new.status', 1)} end if; if ${PG_CHANGED_GROUP} then ${move('new.id', 'old.severity', 'old.service', '-')} ${move('new.id', 'new.severity', 'new.service', '')} end if; return null; end $$`,
     `create trigger incident_stats_minute after insert or update of minute, count, incident_id or delete on incident_minutes for each row execute function alims_stats_minute()`,
     `create trigger incident_stats_incident_insert after insert on incidents for each row execute function alims_stats_incident()`,
@@ -135,8 +153,10 @@ export async function createStatsTriggers(
   db: Kysely<unknown>,
   dialect: DialectName,
   rollups: readonly Rollup[],
+  options: StatsTriggerOptions = { writerMark: false },
 ): Promise<void> {
-  const statements = dialect === 'sqlite' ? sqliteStatements(rollups) : postgresStatements(rollups)
+  const statements =
+    dialect === 'sqlite' ? sqliteStatements(rollups, options) : postgresStatements(rollups, options)
   for (const statement of statements) await sql.raw(statement).execute(db)
 }
 

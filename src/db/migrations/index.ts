@@ -4,6 +4,7 @@ import { search } from './003-search.js'
 import { ticketSync } from './004-ticket-sync.js'
 import { savedSearches } from './006-saved-searches.js'
 import { coarseRollups } from './007-coarse-rollups.js'
+import { statsWriter } from './008-stats-writer.js'
 import type { DialectMigration } from './migration.js'
 
 /**
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '004-ticket-sync': ticketSync,
   '006-saved-searches': savedSearches,
   '007-coarse-rollups': coarseRollups,
+  '008-stats-writer': statsWriter,
 }

@@ -8,6 +8,7 @@ import type { Batch, BatchSink, Checkpoint } from '../checkpoint.js'
 import type { IncidentCandidate, LogEvent } from '../event.js'
 
 import { aggregate, type FingerprintGroup } from './aggregate.js'
+import { RollupDeltas } from './rollup-deltas.js'
 import { SampleBook } from './sample-book.js'
 
 /** Work other modules do inside the store's transaction (the ticket outbox). */
@@ -57,6 +58,7 @@ interface ExistingIncident {
   id: number
   status: string
   severity: Severity
+  service: string
   first_seen_at: number
   last_seen_at: number
 }
@@ -134,7 +136,15 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
         await database.transaction(async (tx) => {
           const now = this.#options.clock()
           const active: number[] = []
-          for (const group of groups) await this.#storeGroup(tx, group, now, result, active)
+          const rollups = new RollupDeltas()
+          if (groups.length > 0) await RollupDeltas.mark(tx, database.dialect)
+          for (const group of groups) {
+            await this.#storeGroup(tx, group, now, { result, active, rollups })
+          }
+          if (groups.length > 0) {
+            await rollups.write(tx)
+            await RollupDeltas.unmark(tx, database.dialect)
+          }
           // Samples changed for every incident of the batch: its search document includes them.
           const touched = [...result.created, ...result.updated, ...result.regressed]
           await refreshSearchDocuments(tx, database.dialect, touched)
@@ -176,20 +186,15 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     await tx.updateTable('incidents').set({ activity_at: at }).where('id', 'in', ids).execute()
   }
 
-  async #storeGroup(
-    tx: Tx,
-    group: FingerprintGroup,
-    now: number,
-    result: CommitResult,
-    active: number[],
-  ): Promise<void> {
+  async #storeGroup(tx: Tx, group: FingerprintGroup, now: number, out: Outcome): Promise<void> {
     const existing = await this.#lockExisting(tx, group.fingerprint)
     if (existing === null) {
       const id = await this.#insert(tx, group, now)
       if (id !== null) {
-        result.created.push(id)
-        active.push(id)
-        await this.#writeDetails(tx, id, group, 0)
+        out.result.created.push(id)
+        out.active.push(id)
+        const row = { severity: group.severity, service: group.first.event.service }
+        await this.#writeDetails(tx, id, group, 0, row, out.rollups)
         await recordChange(tx, this.#options.database.dialect, {
           kind: 'created',
           incidentId: id,
@@ -207,18 +212,18 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       // Another worker inserted the same fingerprint between our look and our insert.
       const raced = await this.#lockExisting(tx, group.fingerprint)
       if (raced === null) throw new Error(`incident ${group.fingerprint} vanished during insert`)
-      await this.#recur(tx, raced, group, now, result, active)
+      await this.#recur(tx, raced, group, now, out)
 
       return
     }
 
-    await this.#recur(tx, existing, group, now, result, active)
+    await this.#recur(tx, existing, group, now, out)
   }
 
   async #lockExisting(tx: Tx, fingerprint: string): Promise<ExistingIncident | null> {
     let query = tx
       .selectFrom('incidents')
-      .select(['id', 'status', 'severity', 'first_seen_at', 'last_seen_at'])
+      .select(['id', 'status', 'severity', 'service', 'first_seen_at', 'last_seen_at'])
       .where('fingerprint', '=', fingerprint)
     // SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the row lock.
     if (this.#options.database.dialect === 'postgres') query = query.forUpdate()
@@ -262,9 +267,9 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     existing: ExistingIncident,
     group: FingerprintGroup,
     now: number,
-    result: CommitResult,
-    active: number[],
+    out: Outcome,
   ): Promise<void> {
+    const { result, active } = out
     const regressed = existing.status === 'resolved'
     const ignored = existing.status === 'ignored'
     if (!ignored) active.push(existing.id)
@@ -296,7 +301,8 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     const firstStored = this.#samples.isFirstFull(existing.id)
       ? this.#options.firstSamples
       : await this.#countFirstSamples(tx, existing.id)
-    await this.#writeDetails(tx, existing.id, group, firstStored)
+    const row = { severity, service: existing.service }
+    await this.#writeDetails(tx, existing.id, group, firstStored, row, out.rollups)
 
     if (regressed) {
       await tx
@@ -343,13 +349,16 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     incidentId: number,
     group: FingerprintGroup,
     firstStored: number,
+    row: { severity: Severity; service: string },
+    rollups: RollupDeltas,
   ): Promise<void> {
     const firstSlots = Math.max(0, this.#options.firstSamples - firstStored)
-    const minutes = [...group.minutes].map(([minute, count]) => ({
-      incident_id: incidentId,
-      minute,
-      count,
-    }))
+    // The rollups are counted with the severity and service the incident row has by now.
+    const minutes = [...group.minutes].map(([minute, count]) => {
+      rollups.add(minute, row.severity, row.service, count)
+
+      return { incident_id: incidentId, minute, count }
+    })
     await tx
       .insertInto('incident_minutes')
       .values(minutes)
@@ -416,6 +425,14 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       .where('id', 'not in', keep)
       .execute()
   }
+}
+
+/** What the groups of one transaction add up to. */
+interface Outcome {
+  result: CommitResult
+  /** Incidents whose `activity_at` is stamped before the commit. */
+  active: number[]
+  rollups: RollupDeltas
 }
 
 function isRetryable(error: unknown): boolean {
