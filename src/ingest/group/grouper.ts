@@ -3,7 +3,7 @@ import { Drain, type DrainOptions } from './drain.js'
 import { fingerprintOf } from './fingerprint.js'
 import { maskMessage } from './mask.js'
 import { messageText } from './message-text.js'
-import { stackTemplate } from './stack-template.js'
+import { StackScanCache, stackTemplate } from './stack-template.js'
 
 /** Template of an event whose message is empty after masking. */
 export const EMPTY_TEMPLATE = '<empty>'
@@ -31,15 +31,15 @@ function fieldStack(fields: Record<string, unknown>): string | null {
 /**
  * The template of an event: for a stack trace the exception types and top application frames,
  * else its message with the variable parts masked. Pure: the same event always gives the same
- * template, in any process.
+ * template, in any process; `stacks` only saves work.
  */
-export function templateOf(event: LogEvent): string {
+export function templateOf(event: LogEvent, stacks?: StackScanCache): string {
   const stack =
-    stackTemplate(event.raw) ??
+    stackTemplate(event.raw, stacks) ??
     (() => {
       const text = fieldStack(event.fields)
 
-      return text === null ? null : stackTemplate(text)
+      return text === null ? null : stackTemplate(text, stacks)
     })()
   if (stack !== null) return stack
 
@@ -78,6 +78,7 @@ export class Grouper {
   readonly #maxClusters: number
   readonly #drains = new Map<string, Drain>()
   readonly #fingerprints = new Map<string, string>()
+  readonly #stacks = new StackScanCache()
   #clusters = 0
 
   constructor(options: GrouperOptions = {}) {
@@ -93,7 +94,7 @@ export class Grouper {
 
   /** Template, fingerprint and, with Drain on, the process-local pattern of the event. */
   group(event: LogEvent): Grouping {
-    const template = templateOf(event)
+    const template = templateOf(event, this.#stacks)
     const fingerprint = this.#fingerprint(event.service, template)
     if (this.#drainOptions === false) return { template, fingerprint }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { stackTemplate } from './stack-template.js'
+import { StackScanCache, stackTemplate } from './stack-template.js'
 
 const java = (line: number, message = 'order 123 closed'): string =>
   [
@@ -105,5 +105,37 @@ describe('stackTemplate', () => {
   it('returns null for text without frames', () => {
     expect(stackTemplate('one line')).toBeNull()
     expect(stackTemplate('first line\nsecond line')).toBeNull()
+  })
+
+  it('gives the same template with a scan cache as without, whatever the first line', () => {
+    const bodies = [java(42), node(10), python(40, 1), go(42, 5)].map((t) =>
+      t.slice(t.indexOf('\n') + 1),
+    )
+    // A Go body that starts with a file line: the function on the first line is its frame.
+    bodies.push(go(42, 5).split('\n').slice(4).join('\n'))
+    const heads = [
+      '2026-01-01 11:00:00,123 ERROR [main] c.a.Svc - Failed to process order 123',
+      '2026-01-01 11:00:01,456 ERROR [main] c.a.Svc - Failed to process order 456',
+      'java.lang.IllegalStateException: order 7 closed',
+      'java.sql.SQLException: connection reset',
+      'ValueError: bad order 3',
+      'Traceback (most recent call last):',
+      '\tat com.acme.orders.OrderService.process(OrderService.java:42)',
+      '    at Object.handler (/app/src/routes/orders.js:10:5)',
+      'main.handler.func1(0x0)',
+      'runtime.gopanic(0xc000010000)',
+      '   ',
+      '',
+      'Caused by: java.io.IOException: reset',
+    ]
+    const cache = new StackScanCache(3)
+    for (let round = 0; round < 2; round += 1) {
+      for (const body of bodies) {
+        for (const head of heads) {
+          const raw = `${head}\n${body}`
+          expect(stackTemplate(raw, cache), raw).toBe(stackTemplate(raw))
+        }
+      }
+    }
   })
 })

@@ -76,15 +76,15 @@ function pick(frames: readonly Frame[]): string[] {
   return (own.length > 0 ? own : frames).slice(0, STACK_FRAMES).map((frame) => frame.name)
 }
 
-/**
- * The template of a multi-line stack trace (Java and .NET, Node.js, Python, Go): the exception types,
- * outermost first with their causes, and the top application frames without line numbers,
- * skipping library frames when the trace has frames of its own. Null when `raw` holds no frames.
- */
-export function stackTemplate(raw: string): string | null {
-  if (!raw.includes('\n')) return null
+/** What a scan of a trace's lines found. */
+interface TraceScan {
+  frames: readonly Frame[]
+  types: readonly string[]
+  firstText: string | null
+  isPython: boolean
+}
 
-  const lines = raw.split('\n')
+function scan(lines: readonly string[]): TraceScan {
   const frames: Frame[] = []
   const types: string[] = []
   let isPython = false
@@ -109,12 +109,86 @@ export function stackTemplate(raw: string): string | null {
     const type = EXCEPTION.exec(line)?.[1]
     if (type !== undefined && types.at(-1) !== type) types.push(type)
   }
-  if (frames.length === 0) return null
+
+  return { frames, types, firstText, isPython }
+}
+
+function templateFrom(found: TraceScan): string | null {
+  if (found.frames.length === 0) return null
 
   // Python prints the innermost frame last and the exception after the frames.
-  const chosen = pick(isPython ? frames.reverse() : frames)
+  const chosen = pick(found.isPython ? [...found.frames].reverse() : found.frames)
+  const { types, firstText } = found
   const head =
     types.length > 0 ? types.join(' caused by ') : maskMessage(stripPrefix(firstText ?? ''))
 
   return `${head} at ${chosen.join(' < ')}`
+}
+
+/**
+ * Scans of trace bodies (all lines after the first) by their text, so that a trace repeated
+ * under ever different first lines (time, ids) is scanned once. Bounded: long bodies are not
+ * kept, and the cache starts afresh when full.
+ */
+export class StackScanCache {
+  readonly #scans = new Map<string, TraceScan>()
+  readonly #size: number
+  readonly #maxBody: number
+
+  constructor(size = 1_000, maxBody = 8_192) {
+    this.#size = size
+    this.#maxBody = maxBody
+  }
+
+  scanBody(body: string): TraceScan {
+    let found = this.#scans.get(body)
+    if (found !== undefined) return found
+
+    found = scan(body.split('\n'))
+    if (body.length <= this.#maxBody) {
+      if (this.#scans.size >= this.#size) this.#scans.clear()
+      this.#scans.set(body, found)
+    }
+
+    return found
+  }
+}
+
+/**
+ * A scan of a whole trace from the scan of its first line and of its body, or null when the
+ * first line would change how the body is read: a frame, Python's `Traceback` header, or a Go
+ * function (its file follows on the next line). Else the first line can only add the first
+ * text and an exception type in front of the body's.
+ */
+function joinScans(head: string, body: TraceScan): TraceScan | null {
+  if (frameOf(head) !== null || GO_FUNC.test(head)) return null
+  if (head.startsWith('Traceback (most recent call last)')) return null
+  if (/^\s/.test(head) || head.trim() === '') return body
+
+  const type = EXCEPTION.exec(head)?.[1]
+  const types =
+    type === undefined
+      ? body.types
+      : [type, ...(body.types[0] === type ? body.types.slice(1) : body.types)]
+
+  return { frames: body.frames, types, firstText: head, isPython: body.isPython }
+}
+
+/**
+ * The template of a multi-line stack trace (Java and .NET, Node.js, Python, Go): the exception types,
+ * outermost first with their causes, and the top application frames without line numbers,
+ * skipping library frames when the trace has frames of its own. Null when `raw` holds no frames.
+ * `cache` only saves work: the template is the same with or without it.
+ */
+export function stackTemplate(raw: string, cache?: StackScanCache): string | null {
+  const newline = raw.indexOf('\n')
+  if (newline === -1) return null
+
+  if (cache !== undefined) {
+    const head = raw.slice(0, newline)
+    const joined = joinScans(head, cache.scanBody(raw.slice(newline + 1)))
+    if (joined !== null) return templateFrom(joined)
+  }
+
+  return templateFrom(scan(raw.split('\n')))
 }
