@@ -373,6 +373,16 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     // An event already kept as one of the first samples is not kept again as a latest one.
     const firstSet = new Set(first)
     const latest = group.latest.filter((e) => !firstSet.has(e))
+    // A batch with a full set of latest samples replaces the stored ones outright: deleting
+    // them by index first is cheaper than keeping the newest ids after the insert.
+    const replaces = latest.length > 0 && latest.length >= this.#options.latestSamples
+    if (replaces) {
+      await tx
+        .deleteFrom('incident_events')
+        .where('incident_id', '=', incidentId)
+        .where('kind', '=', 'latest')
+        .execute()
+    }
     const rows = [
       ...first.map((e) => this.#sampleRow(incidentId, 'first', e)),
       ...latest.map((e) => this.#sampleRow(incidentId, 'latest', e)),
@@ -382,6 +392,11 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       this.#samples.stageFirstFull(incidentId)
     }
     if (latest.length === 0) return
+    if (replaces) {
+      this.#samples.stageLatestCount(incidentId, latest.length)
+
+      return
+    }
 
     const known = this.#samples.latestCount(incidentId)
     const count = known === null ? Infinity : known + latest.length

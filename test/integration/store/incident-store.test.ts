@@ -225,6 +225,24 @@ describeEachDialect('incident store', (dialect) => {
     expect(row.count).toBe(20)
   })
 
+  it('keeps the newest latest samples over batches smaller and as large as the limit', async () => {
+    test = await createTestDatabase(dialect)
+    const s = store(test, { firstSamples: 2, latestSamples: 3 })
+    let offset = 0
+    for (const size of [2, 2, 1, 3, 1]) {
+      const events = Array.from({ length: size }, () => candidate('fp', { offset: offset++ }))
+      await s.commit({ events, checkpoints: [] })
+    }
+
+    const samples = await test.database.db
+      .selectFrom('incident_events')
+      .select(['kind', 'offset'])
+      .orderBy('id')
+      .execute()
+    expect(samples.filter((e) => e.kind === 'first').map((e) => e.offset)).toEqual([0, 1])
+    expect(samples.filter((e) => e.kind === 'latest').map((e) => e.offset)).toEqual([6, 7, 8])
+  })
+
   it('counts per minute for charts', async () => {
     test = await createTestDatabase(dialect)
     const minute = Date.UTC(2026, 0, 1, 11, 0, 0)
