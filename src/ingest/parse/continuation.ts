@@ -20,10 +20,10 @@ export interface HeldTrace {
 
 /** Whether a line continues the held event, and the trace state after it. */
 export interface Verdict {
-  continues: boolean
-  state: TraceState
+  readonly continues: boolean
+  readonly state: TraceState
   /** True when the line is part of a stack trace (frame, cause, exception header). */
-  isTrace: boolean
+  readonly isTrace: boolean
 }
 
 // `java.lang.IllegalStateException: …`, `TypeError: …`, `Error [ERR_X]: …`, `System.IO.IOException`.
@@ -35,8 +35,27 @@ const GOROUTINE = /^goroutine \d+ \[/
 const GO_CRASH = /^(?:panic: |fatal error: |SIG[A-Z]+: |goroutine \d+ \[)/
 const JAVA_MORE = /^\.\.\. \d+ (?:more|common frames omitted)/
 
+const STATES: readonly TraceState[] = [
+  'none',
+  'trace',
+  'python',
+  'python-done',
+  'go-head',
+  'go',
+  'node-caret',
+]
+// Every verdict made once: one is asked for per line of a trace.
+const VERDICTS = new Map<TraceState, readonly Verdict[]>(
+  STATES.map((state) => [
+    state,
+    [0, 1, 2, 3].map((bits) => ({ continues: bits >= 2, state, isTrace: (bits & 1) === 1 })),
+  ]),
+)
+
 function verdict(continues: boolean, state: TraceState, isTrace: boolean): Verdict {
-  return { continues, state, isTrace }
+  const made = VERDICTS.get(state)?.[(continues ? 2 : 0) + (isTrace ? 1 : 0)]
+
+  return made ?? { continues, state, isTrace }
 }
 
 const STARTS = verdict(false, 'none', false)
@@ -53,18 +72,34 @@ export function openingState(text: string): TraceState {
   return 'none'
 }
 
-function indentedFrame(trimmed: string): boolean {
+// Whether the text from `at` (its first character after the indent) opens a frame line.
+function indentedFrame(text: string, at: number): boolean {
   return (
-    trimmed.startsWith('at ') ||
-    trimmed.startsWith('File "') ||
-    trimmed.startsWith('from ') ||
-    trimmed.startsWith('... ') ||
-    trimmed.startsWith('Caused by: ') ||
-    trimmed.startsWith('Suppressed: ') ||
-    trimmed.startsWith('--- End of ') ||
-    trimmed.startsWith('---> ') ||
-    (trimmed.startsWith('/') && trimmed.includes('.go:'))
+    text.startsWith('at ', at) ||
+    text.startsWith('File "', at) ||
+    text.startsWith('from ', at) ||
+    text.startsWith('... ', at) ||
+    text.startsWith('Caused by: ', at) ||
+    text.startsWith('Suppressed: ', at) ||
+    text.startsWith('--- End of ', at) ||
+    text.startsWith('---> ', at) ||
+    (text.startsWith('/', at) && text.includes('.go:', at))
   )
+}
+
+// An indented or blank line, with `at` past its indent: it always joins; it tells the state.
+function indentedVerdict(text: string, at: number, state: TraceState): Verdict {
+  if (at >= text.length) return verdict(true, state, false)
+  if (at === text.length - 1 && text.charCodeAt(at) === 94) {
+    return verdict(true, 'node-caret', true)
+  }
+  if (indentedFrame(text, at)) {
+    const next = state === 'none' || state === 'node-caret' ? 'trace' : state
+
+    return verdict(true, next, true)
+  }
+
+  return verdict(true, state, state !== 'none')
 }
 
 // A goroutine header continues a Go dump, or a log line that reported a recovered panic.
@@ -84,20 +119,19 @@ function goroutine(text: string, held: HeldTrace): Verdict {
 export function continues(text: string, held: HeldTrace, isStrongStart: boolean): Verdict {
   const first = text.charCodeAt(0)
   const state = held.state
-  if (text.length === 0 || (first === 32 || first === 9 ? text.trim() === '' : false)) {
-    return verdict(true, state, false)
-  }
-
+  if (text.length === 0) return verdict(true, state, false)
   if (first === 32 || first === 9) {
-    const trimmed = text.trimStart()
-    if (trimmed === '^') return verdict(true, 'node-caret', true)
-    if (indentedFrame(trimmed)) {
-      const next = state === 'none' || state === 'node-caret' ? 'trace' : state
+    // Past the spaces and tabs without making a string; other white space is trimmed as such.
+    let at = 1
+    while (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9) at++
+    const code = text.charCodeAt(at)
+    if (at < text.length && (code <= 32 || code >= 127)) {
+      const trimmed = text.trimStart()
 
-      return verdict(true, next, true)
+      return indentedVerdict(trimmed, 0, state)
     }
 
-    return verdict(true, state, state !== 'none')
+    return indentedVerdict(text, at, state)
   }
 
   // The common case, a line after an ordinary record: only these openings can continue it.
