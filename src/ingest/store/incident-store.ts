@@ -8,6 +8,7 @@ import type { Batch, BatchSink, Checkpoint } from '../checkpoint.js'
 import type { IncidentCandidate, LogEvent } from '../event.js'
 
 import { aggregate, type FingerprintGroup } from './aggregate.js'
+import { DetailWrites } from './detail-writes.js'
 import { RollupDeltas } from './rollup-deltas.js'
 import { SampleBook } from './sample-book.js'
 
@@ -137,11 +138,13 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
           const now = this.#options.clock()
           const active: number[] = []
           const rollups = new RollupDeltas()
+          const details = new DetailWrites()
           if (groups.length > 0) await RollupDeltas.mark(tx, database.dialect)
           for (const group of groups) {
-            await this.#storeGroup(tx, group, now, { result, active, rollups })
+            await this.#storeGroup(tx, group, now, { result, active, rollups, details })
           }
           if (groups.length > 0) {
+            await details.write(tx, this.#options.latestSamples)
             await rollups.write(tx)
             await RollupDeltas.unmark(tx, database.dialect)
           }
@@ -194,7 +197,7 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
         out.result.created.push(id)
         out.active.push(id)
         const row = { severity: group.severity, service: group.first.event.service }
-        await this.#writeDetails(tx, id, group, 0, row, out.rollups)
+        this.#stageDetails(id, group, 0, row, out)
         await recordChange(tx, this.#options.database.dialect, {
           kind: 'created',
           incidentId: id,
@@ -302,7 +305,7 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       ? this.#options.firstSamples
       : await this.#countFirstSamples(tx, existing.id)
     const row = { severity, service: existing.service }
-    await this.#writeDetails(tx, existing.id, group, firstStored, row, out.rollups)
+    this.#stageDetails(existing.id, group, firstStored, row, out)
 
     if (regressed) {
       await tx
@@ -344,14 +347,14 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     return row.n
   }
 
-  async #writeDetails(
-    tx: Tx,
+  #stageDetails(
     incidentId: number,
     group: FingerprintGroup,
     firstStored: number,
     row: { severity: Severity; service: string },
-    rollups: RollupDeltas,
-  ): Promise<void> {
+    out: Outcome,
+  ): void {
+    const { details, rollups } = out
     const firstSlots = Math.max(0, this.#options.firstSamples - firstStored)
     // The rollups are counted with the severity and service the incident row has by now.
     const minutes = [...group.minutes].map(([minute, count]) => {
@@ -359,15 +362,7 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
 
       return { incident_id: incidentId, minute, count }
     })
-    await tx
-      .insertInto('incident_minutes')
-      .values(minutes)
-      .onConflict((oc) =>
-        oc.columns(['incident_id', 'minute']).doUpdateSet((eb) => ({
-          count: eb('incident_minutes.count', '+', eb.ref('excluded.count')),
-        })),
-      )
-      .execute()
+    details.addMinutes(minutes)
 
     const first = group.earliest.slice(0, firstSlots)
     // An event already kept as one of the first samples is not kept again as a latest one.
@@ -376,18 +371,11 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     // A batch with a full set of latest samples replaces the stored ones outright: deleting
     // them by index first is cheaper than keeping the newest ids after the insert.
     const replaces = latest.length > 0 && latest.length >= this.#options.latestSamples
-    if (replaces) {
-      await tx
-        .deleteFrom('incident_events')
-        .where('incident_id', '=', incidentId)
-        .where('kind', '=', 'latest')
-        .execute()
-    }
-    const rows = [
+    if (replaces) details.replaceLatest(incidentId)
+    details.addSamples([
       ...first.map((e) => this.#sampleRow(incidentId, 'first', e)),
       ...latest.map((e) => this.#sampleRow(incidentId, 'latest', e)),
-    ]
-    if (rows.length > 0) await tx.insertInto('incident_events').values(rows).execute()
+    ])
     if (firstStored + first.length >= this.#options.firstSamples) {
       this.#samples.stageFirstFull(incidentId)
     }
@@ -401,7 +389,7 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     const known = this.#samples.latestCount(incidentId)
     const count = known === null ? Infinity : known + latest.length
     if (count > this.#options.latestSamples) {
-      await this.#trimLatest(tx, incidentId)
+      details.trimLatest(incidentId)
       this.#samples.stageLatestCount(incidentId, this.#options.latestSamples)
     } else {
       this.#samples.stageLatestCount(incidentId, count)
@@ -424,22 +412,6 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
       fields: clip(JSON.stringify(event.fields), max),
     }
   }
-
-  async #trimLatest(tx: Tx, incidentId: number): Promise<void> {
-    const keep = tx
-      .selectFrom('incident_events')
-      .select('id')
-      .where('incident_id', '=', incidentId)
-      .where('kind', '=', 'latest')
-      .orderBy('id', 'desc')
-      .limit(this.#options.latestSamples)
-    await tx
-      .deleteFrom('incident_events')
-      .where('incident_id', '=', incidentId)
-      .where('kind', '=', 'latest')
-      .where('id', 'not in', keep)
-      .execute()
-  }
 }
 
 /** What the groups of one transaction add up to. */
@@ -448,6 +420,7 @@ interface Outcome {
   /** Incidents whose `activity_at` is stamped before the commit. */
   active: number[]
   rollups: RollupDeltas
+  details: DetailWrites
 }
 
 function isRetryable(error: unknown): boolean {
