@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely'
+
 import type { AlertsTable } from '../db/schema.js'
 
 /** When an alert runs. Interval and hourly runs align to UTC; daily and cron read a time zone. */
@@ -35,6 +37,11 @@ export interface AlertDefinition {
 export interface Alert extends AlertDefinition {
   id: number
   lastTriggeredAt: number
+  /**
+   * Incidents the last email listed for activity after its window's end, with that activity
+   * time: the next run skips each one unless it was active again since.
+   */
+  reportedAhead: ReadonlyArray<readonly [incidentId: number, activityAt: number]>
   nextRunAt: number | null
   createdBy: number | null
   createdAt: number
@@ -51,7 +58,7 @@ export interface AlertJson extends AlertDefinition {
 }
 
 /** Reads an `alerts` row. */
-export function alertFromRow(row: Omit<AlertsTable, 'id'> & { id: number }): Alert {
+export function alertFromRow(row: Selectable<AlertsTable>): Alert {
   return {
     id: row.id,
     name: row.name,
@@ -66,6 +73,7 @@ export function alertFromRow(row: Omit<AlertsTable, 'id'> & { id: number }): Ale
     missedPolicy: row.missed_policy,
     maxPerHour: row.max_per_hour,
     lastTriggeredAt: row.last_triggered_at,
+    reportedAhead: JSON.parse(row.reported_ahead) as Array<[number, number]>,
     nextRunAt: row.next_run_at,
     createdBy: row.created_by,
     createdAt: row.created_at,

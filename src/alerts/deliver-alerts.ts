@@ -6,7 +6,7 @@ import type { AlertHistoryTable } from '../db/schema.js'
 import { renderAlertEmail } from './alert-email.js'
 import { alertPossibleDuplicatesTotal } from './alert-metrics.js'
 import { alertRunJson, type AlertRunJson, type RunTrigger } from './alert-run.js'
-import type { Evaluation } from './evaluate-alerts.js'
+import { reportedAhead, type Evaluation } from './evaluate-alerts.js'
 import { GroupCommit } from './group-commit.js'
 import type { DeliveryOutcome } from './notifiers/notifier.js'
 import {
@@ -105,7 +105,11 @@ export async function deliverAll(
       tx,
       closes
         .filter((c) => c.outcome.status !== 'failed')
-        .map((c) => ({ alertId: c.evaluation.alert.id, ...c.evaluation.window })),
+        .map((c) => ({
+          alertId: c.evaluation.alert.id,
+          ...c.evaluation.window,
+          ahead: reportedAhead(c.evaluation),
+        })),
     )
     await releaseAlerts(
       tx,

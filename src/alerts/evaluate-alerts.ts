@@ -38,9 +38,15 @@ export async function evaluateAlerts(
     return { from, to: Math.max(from, now - (deps.settleMs ?? 0)) }
   })
   // Every query is searched, even over an empty window, so that one that no longer parses fails
-  // every run, quiet or not.
+  // every run, quiet or not. The search runs up to now, not to the window's end: an incident
+  // active again and again keeps moving its activity_at into the settle time, and bounded by the
+  // window's end it would never be found (see withoutReported).
   const found = await matcher(
-    alerts.map((alert, i) => ({ query: alert.query, ...(windows[i] as Window) })),
+    alerts.map((alert, i) => {
+      const window = windows[i] as Window
+
+      return { query: alert.query, from: window.from, to: Math.max(window.to, now) }
+    }),
     MAX_MATCHED,
   )
 
@@ -65,15 +71,55 @@ export async function evaluateAlerts(
         return { alert, window, incidents: [], total: 0, holds: false, error: null }
       }
 
-      let holds = result.incidents.length > 0
+      const incidents = withoutReported(result.incidents, alert.reportedAhead)
+      const total = result.total - (result.incidents.length - incidents.length)
+      let holds = incidents.length > 0
       if (holds && alert.minOccurrences > 1) {
-        const ids = result.incidents.map((incident) => incident.id)
+        const ids = incidents.map((incident) => incident.id)
         // Each matched incident occurred at least once in the window, whatever its minutes say.
         const counted = await countOccurrences(deps.database, ids, window.from)
-        holds = Math.max(counted, result.total) >= alert.minOccurrences
+        holds = Math.max(counted, total) >= alert.minOccurrences
       }
 
-      return { alert, window, incidents: result.incidents, total: result.total, holds, error: null }
+      return { alert, window, incidents, total, holds, error: null }
     }),
   )
+}
+
+/**
+ * The matches without those the last email already listed for the same activity. A run finds
+ * activity up to its own start, past its window's end; what it listed from there is kept with the
+ * alert (reportedAhead), and the next run, whose window starts at that end, skips an incident
+ * whose activity time has not moved since.
+ */
+export function withoutReported(
+  incidents: readonly MatchedIncident[],
+  reported: Alert['reportedAhead'],
+): MatchedIncident[] {
+  if (reported.length === 0) return [...incidents]
+
+  const seen = new Map(reported)
+
+  return incidents.filter((incident) => {
+    const at = seen.get(incident.id)
+
+    return at === undefined || incident.activityAt > at
+  })
+}
+
+/**
+ * What the alert keeps once an email covering `evaluation` was sent: the listed incidents whose
+ * activity lies after the window's end, plus earlier entries still after it.
+ */
+export function reportedAhead(evaluation: Evaluation): Array<[number, number]> {
+  const { window, incidents, alert } = evaluation
+  const ahead = new Map<number, number>()
+  for (const [id, at] of alert.reportedAhead) if (at > window.to) ahead.set(id, at)
+  for (const incident of incidents) {
+    if (incident.activityAt > window.to) {
+      ahead.set(incident.id, Math.max(incident.activityAt, ahead.get(incident.id) ?? 0))
+    }
+  }
+
+  return [...ahead]
 }

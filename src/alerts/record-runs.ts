@@ -221,11 +221,17 @@ export async function finishRuns(
 
 /**
  * Moves `last_triggered` of each alert from its window's start to its end, unless another run
- * moved it meanwhile: the window is consumed only with the delivery that covered it.
+ * moved it meanwhile: the window is consumed only with the delivery that covered it. The
+ * incidents the email listed for activity past the window's end go with it (`reported_ahead`).
  */
 export async function advanceWindows(
   tx: Tx,
-  windows: ReadonlyArray<{ alertId: number; from: number; to: number }>,
+  windows: ReadonlyArray<{
+    alertId: number
+    from: number
+    to: number
+    ahead: ReadonlyArray<readonly [number, number]>
+  }>,
 ): Promise<void> {
   for (const part of chunks(windows)) {
     const next = sql<number>`case ${sql.join(
@@ -235,9 +241,16 @@ export async function advanceWindows(
       ),
       sql` `,
     )} else last_triggered_at end`
+    const ahead = sql<string>`case ${sql.join(
+      part.map(
+        (w) =>
+          sql`when id = ${w.alertId} and last_triggered_at = ${w.from} then ${JSON.stringify(w.ahead)}`,
+      ),
+      sql` `,
+    )} else reported_ahead end`
     await tx
       .updateTable('alerts')
-      .set({ last_triggered_at: next })
+      .set({ last_triggered_at: next, reported_ahead: ahead })
       .where(
         'id',
         'in',

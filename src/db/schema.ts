@@ -189,6 +189,8 @@ export interface AlertsTable {
   missed_policy: 'catch_up' | 'skip'
   max_per_hour: number
   last_triggered_at: Ms
+  /** `[[incidentId, activityAt], …]` listed by the last email for activity after its window */
+  reported_ahead: ColumnType<Json, Json | undefined, Json>
   next_run_at: Ms | null
   claimed_by: string | null
   claim_expires_at: Ms | null

@@ -5,6 +5,7 @@ import { ticketSync } from './004-ticket-sync.js'
 import { savedSearches } from './006-saved-searches.js'
 import { coarseRollups } from './007-coarse-rollups.js'
 import { statsWriter } from './008-stats-writer.js'
+import { alertReportedAhead } from './009-alert-reported-ahead.js'
 import type { DialectMigration } from './migration.js'
 
 /**
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '006-saved-searches': savedSearches,
   '007-coarse-rollups': coarseRollups,
   '008-stats-writer': statsWriter,
+  '009-alert-reported-ahead': alertReportedAhead,
 }

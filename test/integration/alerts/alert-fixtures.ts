@@ -99,6 +99,11 @@ export async function recur(database: Database, id: number, at: number, count = 
   await database.db
     .insertInto('incident_minutes')
     .values({ incident_id: id, minute: Math.floor(at / MINUTE) * MINUTE, count })
+    .onConflict((oc) =>
+      oc.columns(['incident_id', 'minute']).doUpdateSet((eb) => ({
+        count: eb('incident_minutes.count', '+', eb.ref('excluded.count')),
+      })),
+    )
     .execute()
 }
 

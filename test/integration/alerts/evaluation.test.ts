@@ -102,6 +102,51 @@ describeEachDialect('alert evaluation', (dialect) => {
     expect(sink.messages[0]?.to).toEqual(['ops@example.com'])
   })
 
+  it('finds an incident active again just before every run, which the settle time would hide', async () => {
+    const alert = await addAlert(test.database, T0)
+    const id = await addIncident(test.database, { at: T0 + 30_000 })
+    // Each recurrence lands within the 5 s settle time before the run: a search bounded by the
+    // window's end would find it in no window at all.
+    for (let minute = 1; minute <= 3; minute += 1) {
+      await recur(test.database, id, T0 + minute * MINUTE - 1000)
+      clock.set(T0 + minute * MINUTE + 1000)
+      expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+    }
+
+    const runs = (await listRuns(test.database, { alertId: alert.id })).reverse()
+    expect(runs.map((r) => r.incidentIds)).toEqual([[id], [id], [id]])
+    expect(sink.messages).toHaveLength(3)
+    for (let i = 1; i < runs.length; i += 1) {
+      expect(runs[i]?.windowFrom).toBe(runs[i - 1]?.windowTo)
+    }
+  })
+
+  it('does not mail again an incident listed for activity after the last window, until it recurs', async () => {
+    const alert = await addAlert(test.database, T0)
+    // Created inside the settle time of the first run: listed by it, ahead of its window.
+    const id = await addIncident(test.database, { at: T0 + MINUTE - 1000 })
+
+    clock.set(T0 + MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+    expect((await findAlert(test.database, alert.id))?.reportedAhead).toEqual([
+      [id, T0 + MINUTE - 1000],
+    ])
+    clock.set(T0 + 2 * MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ nothing_new: 1 })
+
+    await recur(test.database, id, T0 + 2 * MINUTE + 20_000)
+    clock.set(T0 + 3 * MINUTE + 1000)
+    expect((await scheduler.tick()).statuses).toEqual({ sent: 1 })
+
+    const runs = (await listRuns(test.database, { alertId: alert.id })).reverse()
+    expect(runs.map((r) => [r.status, r.incidentIds])).toEqual([
+      ['sent', [id]],
+      ['nothing_new', []],
+      ['sent', [id]],
+    ])
+    expect((await findAlert(test.database, alert.id))?.reportedAhead).toEqual([])
+  })
+
   it('counts a recurrence as new, and waits for the minimum number of occurrences', async () => {
     const alert = await addAlert(test.database, T0, { minOccurrences: 5 })
     const id = await addIncident(test.database, { at: T0 + 10_000, count: 3 })
