@@ -24,7 +24,10 @@ export interface ReadOnceOptions {
   maxLineBytes?: number
   /** Bytes read per call (default 1 MiB). */
   chunkBytes?: number
-  /** Events after which a batch is handed to the sink (default 10000; it may hold one read's more). */
+  /**
+   * Events after which a batch is handed to the sink (default 1000, as the worker reads a
+   * backlog: events held longer cost memory and collector time; it may hold one read's more).
+   */
   batchEvents?: number
   /** The rules' line gate; without one every line is read. */
   gate?: () => LineGate | null
@@ -85,7 +88,7 @@ async function readOne(
     log: options.log,
     ...(options.gate === undefined ? {} : { gate: options.gate }),
   })
-  const batchEvents = options.batchEvents ?? 10_000
+  const batchEvents = options.batchEvents ?? 1_000
   const linesAtStart = start.linesBefore
   let events: LogEvent[] = []
   for (;;) {
