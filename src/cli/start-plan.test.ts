@@ -28,6 +28,15 @@ describe('parseStartLayout', () => {
     ])
   })
 
+  it('gives each worker the next metrics port when the first one is set', () => {
+    const layout = parseStartLayout({ webs: '0', 'worker-paths': '/a/*.log;/b/*.log' }, 8080)
+
+    expect(planChildren({ ...layout, metricsPort: 9465 }).map((c) => c.env)).toEqual([
+      { ALIMS_LOG_PATHS: '/a/*.log' },
+      { ALIMS_LOG_PATHS: '/b/*.log', ALIMS_WORKER_METRICS_PORT: '9466' },
+    ])
+  })
+
   it('takes the worker count from --worker-paths when --workers is absent', () => {
     expect(parseStartLayout({ 'worker-paths': 'a;b;c' }, 8080).workers).toBe(3)
   })

@@ -11,6 +11,8 @@ export interface StartLayout {
   workerPaths: readonly string[] | null
   /** The first web process's port. */
   port: number
+  /** The first worker's metrics port (ALIMS_WORKER_METRICS_PORT), or null; worker i adds i. */
+  metricsPort?: number | null
 }
 
 function count(value: string | undefined, flag: string): number | null {
@@ -64,7 +66,14 @@ export function planChildren(layout: StartLayout): ChildSpec[] {
   }
   for (let i = 0; i < layout.workers; i += 1) {
     const paths = layout.workerPaths?.[i]
-    const env = paths === undefined ? {} : { ALIMS_LOG_PATHS: paths }
+    const metricsPort = layout.metricsPort ?? null
+    const env = {
+      ...(paths === undefined ? {} : { ALIMS_LOG_PATHS: paths }),
+      // One port each, so that several workers on one machine can all be scraped.
+      ...(metricsPort === null || i === 0
+        ? {}
+        : { ALIMS_WORKER_METRICS_PORT: String(metricsPort + i) }),
+    }
     const name = layout.workers === 1 ? 'worker' : `worker-${i + 1}`
     children.push({ name, args: ['worker'], env })
   }

@@ -87,6 +87,8 @@ export interface Config {
   /** Idle ms before a line without a newline is handed on as partial (ALIMS_PARTIAL_LINE_MS). */
   partialLineMs: number
   startAt: StartPosition
+  /** Where the worker serves /metrics and /healthz (ALIMS_WORKER_METRICS_*), or null: nowhere. */
+  workerMetrics: { host: string; port: number } | null
   notices: readonly ConfigNotice[]
 }
 
@@ -372,6 +374,13 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     partialLineMs: integer(env, 'ALIMS_PARTIAL_LINE_MS', 5000, 100, 3_600_000),
     trustProxy: trustProxy(env),
     startAt: oneOf<StartPosition>(env, 'ALIMS_START_AT', ['start', 'end'], 'start'),
+    workerMetrics:
+      text(env, 'ALIMS_WORKER_METRICS_PORT') === null
+        ? null
+        : {
+            host: text(env, 'ALIMS_WORKER_METRICS_HOST') ?? '127.0.0.1',
+            port: integer(env, 'ALIMS_WORKER_METRICS_PORT', 9465, 1, 65535),
+          },
     notices,
   }
 

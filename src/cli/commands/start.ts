@@ -28,7 +28,7 @@ export const startCommand: Command = {
     const database = await openMigrated(config, log)
     await database.close()
 
-    const children = planChildren(layout)
+    const children = planChildren({ ...layout, metricsPort: config.workerMetrics?.port ?? null })
 
     const script = process.argv[1]
     if (script === undefined)
