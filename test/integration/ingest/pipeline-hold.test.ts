@@ -92,6 +92,15 @@ describeEachDialect('incident pipeline holding batches', (dialect) => {
     })
   })
 
+  it('stores held batches once the first has waited the longest hold, however few they carry', async () => {
+    test = await createTestDatabase(dialect)
+    const p = pipeline(test, { candidates: 100, ms: 0 })
+
+    await p.commit({ events: errors(1, 0), checkpoints: [checkpoint(10)] })
+
+    expect(await stored(test)).toEqual({ counts: [1], offsets: [10] })
+  })
+
   it('stores what it holds on flush, and nothing more on a second flush', async () => {
     test = await createTestDatabase(dialect)
     const p = pipeline(test, { candidates: 100, ms: 3_600_000 })
