@@ -104,6 +104,14 @@ describe('loadConfig', () => {
     )
   })
 
+  it('reads the API rate limit: 1,200 a minute by default, 0 for none', () => {
+    expect(loadConfig({}, empty).apiRateLimit).toBe(1200)
+    expect(loadConfig({ ALIMS_API_RATE_LIMIT: '0' }, empty).apiRateLimit).toBe(0)
+    expect(() => loadConfig({ ALIMS_API_RATE_LIMIT: '-5' }, empty)).toThrow(
+      'ALIMS_API_RATE_LIMIT must be an integer 0-1000000, got "-5"',
+    )
+  })
+
   it('defaults the SMTP port by security mode', () => {
     expect(loadConfig({ SMTP_HOST: 'mail' }, empty).smtp?.port).toBe(587)
     expect(loadConfig({ SMTP_HOST: 'mail', SMTP_SECURE: 'tls' }, empty).smtp?.port).toBe(465)

@@ -84,6 +84,8 @@ export interface Config {
    * of addresses and CIDR ranges. Decides the client address used by login throttling and logs.
    */
   trustProxy: false | number | readonly string[]
+  /** API requests one client address may send a minute (ALIMS_API_RATE_LIMIT); 0: no cap. */
+  apiRateLimit: number
   /** Idle ms before a line without a newline is handed on as partial (ALIMS_PARTIAL_LINE_MS). */
   partialLineMs: number
   startAt: StartPosition
@@ -373,6 +375,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     maxLineBytes: integer(env, 'ALIMS_MAX_LINE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     partialLineMs: integer(env, 'ALIMS_PARTIAL_LINE_MS', 5000, 100, 3_600_000),
     trustProxy: trustProxy(env),
+    apiRateLimit: integer(env, 'ALIMS_API_RATE_LIMIT', 1200, 0, 1_000_000),
     startAt: oneOf<StartPosition>(env, 'ALIMS_START_AT', ['start', 'end'], 'start'),
     workerMetrics:
       text(env, 'ALIMS_WORKER_METRICS_PORT') === null

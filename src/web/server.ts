@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js'
 import { registerAccessControl } from './plugins/access.js'
 import { registerApiDocs } from './plugins/api-docs.js'
 import { registerErrorHandler } from './plugins/errors.js'
+import { registerRateLimit } from './plugins/rate-limit.js'
 import { registerRequestLog, serializeRequest } from './plugins/request-log.js'
 import { registerSecurityHeaders } from './plugins/security-headers.js'
 import { DEFAULT_UI_DIR, registerStaticUi } from './plugins/static-ui.js'
@@ -63,6 +64,8 @@ export async function buildServer(deps: WebDeps, options: BuildOptions = {}): Pr
     parseOptions: {},
   })
   await registerSecurityHeaders(app, deps.config)
+  // Before access control: a flood is refused before any session is looked up.
+  await registerRateLimit(app, deps.config.apiRateLimit)
   registerAccessControl(app, deps)
   registerRequestLog(app)
   await registerApiDocs(app, deps.config)
