@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, expect, it } from 'vitest'
 
 import { describeEachDialect } from '../../helpers/databases.js'
 import { createWebHarness, ORIGIN, type WebHarness } from '../web/web-harness.js'
 
 import { addIncident } from './alert-fixtures.js'
+import { useSmtpSink } from './alert-harness.js'
 import { parseMail } from './parse-mail.js'
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js'
 
 interface AlertBody {
   id: number
@@ -27,23 +27,16 @@ interface RunBody {
 }
 
 describeEachDialect('alert API', (dialect) => {
-  let sink: SmtpSink
+  const mail = useSmtpSink()
   let web: WebHarness
   let editor: { cookie: string; csrf: string }
   let viewer: { cookie: string; csrf: string }
 
-  beforeAll(async () => {
-    sink = await startSmtpSink()
-  })
-  afterAll(async () => {
-    await sink.stop()
-  })
   beforeEach(async () => {
-    sink.messages.length = 0
     web = await createWebHarness(dialect, {
       env: {
         SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(sink.port),
+        SMTP_PORT: String(mail.sink.port),
         SMTP_SECURE: 'none',
         SMTP_FROM: 'alims@example.com',
       },
@@ -148,11 +141,11 @@ describeEachDialect('alert API', (dialect) => {
       trigger: 'manual',
       incidentIds: [incident],
     })
-    expect(sink.messages.map((m) => m.to)).toEqual([draft.recipients])
+    expect(mail.sink.messages.map((m) => m.to)).toEqual([draft.recipients])
 
     const test = await call(editor, 'POST', `/api/v1/alerts/${alert.id}/test`)
     expect(test.json<RunBody>()).toMatchObject({ status: 'sent', trigger: 'test' })
-    expect(parseMail(sink.messages[1]?.raw ?? '').header('subject')[0]).toMatch(
+    expect(parseMail(mail.sink.messages[1]?.raw ?? '').header('subject')[0]).toMatch(
       /^\[test\] \[alims\] Checkout errors/,
     )
 

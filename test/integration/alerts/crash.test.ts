@@ -1,21 +1,17 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 
 import { DEFAULT_CLAIM_TTL_MS } from '../../../src/alerts/alert-claim.js'
 import { findAlert } from '../../../src/alerts/alert-repository.js'
 import { listRuns } from '../../../src/alerts/alert-run.js'
 import { startAlertScheduler } from '../../../src/alerts/alert-scheduler.js'
-import {
-  createTestDatabase,
-  describeEachDialect,
-  type TestDatabase,
-} from '../../helpers/databases.js'
+import { describeEachDialect } from '../../helpers/databases.js'
 
 import { addAlert, addIncident, MINUTE, silentLogger, smtpTo, T0 } from './alert-fixtures.js'
+import { useAlertWorld } from './alert-harness.js'
 import { parseMail } from './parse-mail.js'
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js'
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url))
 
@@ -36,45 +32,30 @@ function runChild(env: Record<string, string>): Promise<NodeJS.Signals | null> {
 }
 
 describeEachDialect('alert run killed between sending and recording', (dialect) => {
-  let sink: SmtpSink
-  let test: TestDatabase
-
-  beforeAll(async () => {
-    sink = await startSmtpSink()
-  })
-  afterAll(async () => {
-    await sink.stop()
-  })
-  beforeEach(async () => {
-    sink.messages.length = 0
-    test = await createTestDatabase(dialect)
-  })
-  afterEach(async () => {
-    await test.cleanup()
-  })
+  const world = useAlertWorld(dialect)
 
   it('resends at most once, with the same Message-ID, marked as a possible duplicate', async () => {
-    const alert = await addAlert(test.database, T0)
-    await addIncident(test.database, { at: T0 + 10_000, title: 'ERROR before the crash' })
+    const alert = await addAlert(world.test.database, T0)
+    await addIncident(world.test.database, { at: T0 + 10_000, title: 'ERROR before the crash' })
     const crashAt = T0 + MINUTE + 1000
 
     const signal = await runChild({
-      CRASH_DB_URL: test.url,
+      CRASH_DB_URL: world.test.url,
       CRASH_NOW: String(crashAt),
-      CRASH_SMTP_PORT: String(sink.port),
+      CRASH_SMTP_PORT: String(world.sink.port),
     })
     expect(signal).toBe('SIGKILL')
-    expect(sink.messages).toHaveLength(1)
-    const [orphan] = await listRuns(test.database, { alertId: alert.id })
+    expect(world.sink.messages).toHaveLength(1)
+    const [orphan] = await listRuns(world.test.database, { alertId: alert.id })
     expect(orphan?.status).toBe('running')
-    expect((await findAlert(test.database, alert.id))?.lastTriggeredAt).toBe(T0)
+    expect((await findAlert(world.test.database, alert.id))?.lastTriggeredAt).toBe(T0)
 
     // The restarted process waits for the dead one's claim to expire, then takes the run over.
     const now = crashAt + DEFAULT_CLAIM_TTL_MS + 1000
     const scheduler = startAlertScheduler({
-      database: test.database,
+      database: world.test.database,
       config: {
-        smtp: smtpTo(sink.port),
+        smtp: smtpTo(world.sink.port),
         dataDir: '/nonexistent',
         publicUrl: 'https://alims.example.com',
       },
@@ -86,18 +67,18 @@ describeEachDialect('alert run killed between sending and recording', (dialect) 
     expect((await scheduler.tick()).ran).toBe(0)
     await scheduler()
 
-    expect(sink.messages).toHaveLength(2)
-    const [first, second] = sink.messages.map((m) => parseMail(m.raw))
+    expect(world.sink.messages).toHaveLength(2)
+    const [first, second] = world.sink.messages.map((m) => parseMail(m.raw))
     expect(second?.header('message-id')).toEqual(first?.header('message-id'))
     expect(second?.header('x-alims-possible-duplicate')).toEqual(['yes'])
     expect(first?.header('x-alims-possible-duplicate')).toEqual([])
 
-    const runs = await listRuns(test.database, { alertId: alert.id })
+    const runs = await listRuns(world.test.database, { alertId: alert.id })
     expect(runs.map((r) => [r.status, r.possibleDuplicate, r.messageId])).toEqual([
       ['sent', true, `<alert-${alert.id}-${T0}@alims>`],
       ['failed', false, `<alert-${alert.id}-${T0}@alims>`],
     ])
     expect(runs[1]?.error).toMatch(/^interrupted/)
-    expect((await findAlert(test.database, alert.id))?.lastTriggeredAt).toBe(now - 5000)
+    expect((await findAlert(world.test.database, alert.id))?.lastTriggeredAt).toBe(now - 5000)
   })
 })
