@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, isAbsolute, resolve } from 'node:path'
 
 import BetterSqlite3 from 'better-sqlite3'
@@ -10,7 +11,7 @@ import {
   type SqliteDatabase,
   type Transaction,
 } from 'kysely'
-import pg from 'pg'
+import type pgModule from 'pg'
 
 import { AppError } from '../errors/app-error.js'
 
@@ -122,7 +123,12 @@ function openSqlite(url: string, cwd: string): Database {
   }
 }
 
+// The PostgreSQL driver is loaded when a PostgreSQL database is opened: a SQLite process (the
+// default, and every one-shot command on it) starts without it.
+const require = createRequire(import.meta.url)
+
 function openPostgres(url: string, poolSize: number): Database {
+  const pg = require('pg') as typeof pgModule
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
       // int8 and numeric as numbers: ids, counts and epoch milliseconds stay below 2^53.
