@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import pg from 'pg'
-import { describe, inject } from 'vitest'
+import { describe, inject, type TestOptions } from 'vitest'
 
 import { openDatabase, type Database } from '../../src/db/database.js'
 import type { DialectName } from '../../src/db/dialect.js'
@@ -82,9 +82,14 @@ export async function createTestDatabase(
 /**
  * Runs a suite once per dialect: `describe('sqlite', …)` and `describe('postgres', …)`.
  * The PostgreSQL run is skipped without a server, and fails instead under ALIMS_REQUIRE_PG=1.
+ * `options` (e.g. a longer timeout for every test) apply to both runs.
  */
-export function describeEachDialect(name: string, suite: (dialect: DialectName) => void): void {
-  describe(name, () => {
+export function describeEachDialect(
+  name: string,
+  suite: (dialect: DialectName) => void,
+  options: TestOptions = {},
+): void {
+  describe(name, options, () => {
     describe('sqlite', () => {
       suite('sqlite')
     })
