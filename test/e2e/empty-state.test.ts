@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
+
+import { describeEachDialect } from '../helpers/databases.js'
 
 import { submitLogin, useBrowserHarness } from './browser-harness.js'
 
-describe('a fresh install without incidents', () => {
-  const harness = useBrowserHarness('sqlite', {
+describeEachDialect('a fresh install without incidents', (dialect) => {
+  const harness = useBrowserHarness(dialect, {
     name: 'empty',
     env: () => ({ ALIMS_LOG_PATHS: './logs/**/*.log,/var/log/my app/*.log' }),
   })

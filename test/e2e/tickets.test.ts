@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 
 import { enqueueTicketWork } from '../../src/tickets/outbox.js'
 import { FakeServiceNow } from '../fakes/servicenow-table-api.js'
+import { describeEachDialect } from '../helpers/databases.js'
 import { insertIncident } from '../integration/tickets/incident-rows.js'
 
 import { submitLogin, useBrowserHarness } from './browser-harness.js'
 
 const SNOW_PASS = 'e2e-Snow-Secret-1'
 
-describe('the Tickets page', () => {
+describeEachDialect('the Tickets page', (dialect) => {
   let fake: FakeServiceNow | undefined
   beforeAll(async () => {
     fake = await FakeServiceNow.start({ user: 'alims', password: SNOW_PASS })
@@ -22,7 +23,7 @@ describe('the Tickets page', () => {
     return fake
   }
 
-  const harness = useBrowserHarness('sqlite', {
+  const harness = useBrowserHarness(dialect, {
     name: 'tickets',
     env: () => ({ SNOW_INSTANCE: snow().url, SNOW_USER: 'alims', SNOW_PASS }),
     async seed(database) {
