@@ -4,29 +4,16 @@
 // measures `tail -F FILE | grep --line-buffered` on the same file as the floor a pipe achieves.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { reportJson } from './report.js'
+import { freePort } from '../test/helpers/ports.js'
 
 const APPENDS = Number(process.argv[process.argv.indexOf('--appends') + 1]) || 100
 const PASSWORD = 'bench-password-123'
 const tsx = new URL('../node_modules/tsx/dist/esm/index.mjs', import.meta.url).pathname
 const main = new URL('../src/cli/main.ts', import.meta.url).pathname
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)

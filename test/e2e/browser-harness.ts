@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -14,6 +13,7 @@ import { createLogger } from '../../src/observability/logger.js'
 import { DEFAULT_UI_DIR } from '../../src/web/plugins/static-ui.js'
 import { startWeb, type RunningWeb } from '../../src/web/start-web.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
+import { freePort } from '../helpers/ports.js'
 
 /** Debian's Chromium, driven by playwright-core; no browser is ever downloaded. */
 const CHROMIUM = '/usr/bin/chromium'
@@ -36,20 +36,6 @@ export const RESULTS = join(import.meta.dirname, '..', '..', 'test-results')
 
 /** A silent logger for the servers the suites start. */
 export const silentLogger = createLogger({ level: 'silent' })
-
-/** Asks the system for a free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0)
-      })
-    })
-  })
-}
 
 export interface BrowserHarnessOptions {
   /** Names the temporary directory, `alims-e2e-NAME-…`. */

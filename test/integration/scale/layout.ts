@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 
 import { spawnAlims } from '../../helpers/cli.js'
+export { freePort } from '../../helpers/ports.js'
 
 /** One alims child process of a scaled layout, with its output kept for failure messages. */
 export interface AlimsProcess {
@@ -9,20 +9,6 @@ export interface AlimsProcess {
   child: ChildProcess
   output(): string
   stop(): Promise<void>
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
 }
 
 export async function sleep(ms: number): Promise<void> {
