@@ -21,7 +21,10 @@ export interface IncidentOccurrences {
 }
 
 export interface OccurrenceOptions {
-  /** ISO 8601, epoch ms or relative (`-7d`); default: the incident's first sighting, at most 30 days back, at least an hour. */
+  /**
+   * ISO 8601, epoch ms or relative (`-7d`); default: the incident's first sighting, at most 30
+   * days back, at least an hour.
+   */
   from?: string | undefined
   to?: string | undefined
 }

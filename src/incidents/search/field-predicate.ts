@@ -210,6 +210,7 @@ export function fieldPredicate(
     case 'ticket':
       return ticketPredicate(dialect, values)
     case 'tag':
-      return sql<SqlBool>`exists (select 1 from ${tagSet(dialect)} as tags where ${textPredicate(dialect, sql.ref('tags.tag'), values)})`
+      return sql<SqlBool>`exists (select 1 from ${tagSet(dialect)} as tags
+        where ${textPredicate(dialect, sql.ref('tags.tag'), values)})`
   }
 }

@@ -45,8 +45,10 @@ export type TextMode = 'row' | 'index'
 
 function rowCheck(dialect: DialectName, pattern: string): RawBuilder<SqlBool> {
   return dialect === 'sqlite'
-    ? sql<SqlBool>`exists (select 1 from incident_fts where incident_fts.rowid = incidents.id and incident_fts.doc like ${pattern} escape '\\')`
-    : sql<SqlBool>`exists (select 1 from incident_search s where s.incident_id = incidents.id and s.doc like ${pattern} escape '\\')`
+    ? sql<SqlBool>`exists (select 1 from incident_fts
+        where incident_fts.rowid = incidents.id and incident_fts.doc like ${pattern} escape '\\')`
+    : sql<SqlBool>`exists (select 1 from incident_search s
+        where s.incident_id = incidents.id and s.doc like ${pattern} escape '\\')`
 }
 
 /**
@@ -63,13 +65,15 @@ export function textMatch(
   const pattern = likePattern(folded)
   if (mode === 'row') return rowCheck(dialect, pattern)
   if (dialect === 'postgres') {
-    return sql<SqlBool>`incidents.id in (select s.incident_id from incident_search s where s.doc like ${pattern} escape '\\')`
+    return sql<SqlBool>`incidents.id in (select s.incident_id from incident_search s
+      where s.doc like ${pattern} escape '\\')`
   }
 
   const grams = trigrams(folded)
   if (grams.length === 0) return rowCheck(dialect, pattern)
 
-  return sql<SqlBool>`(incidents.id in (select incident_fts.rowid from incident_fts where incident_fts match ${ftsQuery(grams)}) and ${rowCheck(dialect, pattern)})`
+  return sql<SqlBool>`(incidents.id in (select incident_fts.rowid from incident_fts
+    where incident_fts match ${ftsQuery(grams)}) and ${rowCheck(dialect, pattern)})`
 }
 
 /**
@@ -81,7 +85,8 @@ export function ftsCandidates(needle: string, cap: number): RawBuilder<number> |
   const grams = trigrams(foldAscii(needle))
   if (grams.length === 0) return null
 
-  return sql<number>`(select count(*) from (select incident_fts.rowid from incident_fts where incident_fts match ${ftsQuery(grams)} limit ${cap}))`
+  return sql<number>`(select count(*) from (select incident_fts.rowid from incident_fts
+    where incident_fts match ${ftsQuery(grams)} limit ${cap}))`
 }
 
 /** Escapes a pattern whose only wildcard is `*`, for SQLite GLOB (case-sensitive). */
@@ -112,6 +117,10 @@ const PLAIN_TAGS =
 /** The incident's tags as a one-column set named `tag`, tolerant of malformed JSON. */
 export function tagSet(dialect: DialectName): RawBuilder<unknown> {
   return dialect === 'sqlite'
-    ? sql`(select j.value as tag from json_each(case when json_valid(incidents.tags) then case when json_type(incidents.tags) = 'array' then incidents.tags else '[]' end else '[]' end) j where j.type = 'text')`
-    : sql`(select e #>> '{}' as tag from jsonb_array_elements(case when incidents.tags ~ ${PLAIN_TAGS} then incidents.tags::jsonb else alims_json_array(incidents.tags) end) e where jsonb_typeof(e) = 'string')`
+    ? sql`(select j.value as tag from json_each(case when json_valid(incidents.tags)
+        then case when json_type(incidents.tags) = 'array' then incidents.tags else '[]' end
+        else '[]' end) j where j.type = 'text')`
+    : sql`(select e #>> '{}' as tag from jsonb_array_elements(case when incidents.tags ~ ${PLAIN_TAGS}
+        then incidents.tags::jsonb else alims_json_array(incidents.tags) end) e
+        where jsonb_typeof(e) = 'string')`
 }

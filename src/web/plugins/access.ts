@@ -56,7 +56,8 @@ export function registerAccessControl(app: WebApp, deps: WebDeps): void {
     if (access === undefined) {
       if (route.url.startsWith('/api')) {
         throw new Error(
-          `route ${String(route.method)} ${route.url} declares no access: add config: requireRole(...) or allowAnonymous()`,
+          `route ${String(route.method)} ${route.url} declares no access: ` +
+            'add config: requireRole(...) or allowAnonymous()',
         )
       }
 

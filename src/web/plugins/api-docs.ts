@@ -17,7 +17,9 @@ export async function registerApiDocs(app: WebApp, config: Config): Promise<void
         title: 'alims API',
         version: '1',
         description:
-          'Log and incident management. Authenticate with the session cookie (browser; state-changing requests also need the x-csrf-token header) or with Authorization: Bearer TOKEN. Errors are {error: {code, message}}.',
+          'Log and incident management. Authenticate with the session cookie (browser; ' +
+          'state-changing requests also need the x-csrf-token header) or with Authorization: ' +
+          'Bearer TOKEN. Errors are {error: {code, message}}.',
       },
       servers: [{ url: config.publicUrl }],
       components: {
