@@ -156,6 +156,15 @@ function renderIngest(raw: unknown, extra: unknown): string {
     `new; a second pass over the unchanged file took ${n(prototype.repeatSeconds, 3)} s, which it paid`,
     'every 5 s for as long as the file lived, and its memory grew with every distinct line.',
     'alims reads each byte once and keeps a checkpoint (offset and file identity) instead.',
+    ...(ours.some((m) => m.name.startsWith('syslog-ng'))
+      ? [
+          '',
+          "The syslog-ng row is Debian's `syslog-ng-core`, unpacked with `dpkg -x` into bench/out",
+          '(where `apt-get download` can fetch it), reading the file from a pipe, joining indented',
+          'lines to the line before and writing what three level filters match to files: a real log',
+          'processor doing less than alims does (no parsing into fields, no grouping, no database).',
+        ]
+      : []),
   ].join('\n')
 }
 

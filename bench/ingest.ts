@@ -14,6 +14,7 @@ import { build } from 'esbuild'
 import { generateMixedLog } from './generate-mixed-log.js'
 import type { StagesResult } from './ingest-stages.js'
 import { reportJson } from './report.js'
+import { syslogNgRow } from './syslog-ng.js'
 
 /** One timed run of a row. */
 export interface Measurement {
@@ -188,6 +189,19 @@ async function main(): Promise<void> {
     // The pipeline row runs the compiled CLI, so compile the current source first.
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
     ROWS.push(pipelineRow)
+    const syslogNg = syslogNgRow(async (args, env) => {
+      const { stderr } = await run('/usr/bin/time', ['-f', '%e %U %S %M', ...args], env)
+
+      return timed(stderr, generated.lines)
+    })
+    if (typeof syslogNg === 'string') {
+      process.stdout.write(`syslog-ng (reference) left out: ${syslogNg}\n\n`)
+    } else {
+      process.stdout.write(
+        `${syslogNg.name}: Debian's package unpacked in bench/out, joining indented lines and filtering three levels into files\n\n`,
+      )
+      ROWS.push(syslogNg)
+    }
   }
   const header = `${'stage'.padEnd(26)} ${'lines/s'.padStart(12)} ${'vs grep'.padStart(8)} ${'(cpu)'.padStart(7)} ${'wall s'.padStart(7)} ${'cpu s'.padStart(6)} ${'max RSS'.padStart(9)}\n`
   process.stdout.write(header)
@@ -211,7 +225,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     '\nvs grep: rate relative to grep by wall time; (cpu): by CPU seconds, steadier on a busy machine\n',
   )
-  const [grep, stages, pipeline] = results
+  const [grep, stages, pipeline, syslogNg] = results
   const verdict = (name: string, measured: Measurement | undefined, share: number): void => {
     if (grep === undefined || measured === undefined) return
     const ratio = grep.seconds / measured.seconds
@@ -222,6 +236,12 @@ async function main(): Promise<void> {
   }
   verdict('tail+split+parse', stages, 6)
   verdict('the whole pipeline', pipeline, 12)
+  if (pipeline !== undefined && syslogNg !== undefined) {
+    const times = syslogNg.seconds / pipeline.seconds
+    process.stdout.write(
+      `aim: the whole pipeline faster than syslog-ng: ${times >= 1 ? 'met' : 'not met'} (${number(times, 2)} times its rate)\n`,
+    )
+  }
   reportJson('ingest', {
     file,
     lines: generated.lines,
