@@ -1,42 +1,31 @@
-/** The API's shapes the incident views read (see src/web/routes/incident-schemas.ts). */
-export type Severity = 'HIGH' | 'MEDIUM' | 'LOW'
-export type Status = 'open' | 'acknowledged' | 'resolved' | 'ignored'
+/**
+ * The API's shapes the incident views read. Incidents, tickets, severities and statuses are the
+ * server's own (src/incidents/), so the two cannot drift apart; only severity.ts, which imports
+ * nothing, is part of the bundle.
+ */
+import type {
+  IncidentJson,
+  IncidentStatus,
+  TicketJson,
+} from '../../../src/incidents/incident-json.js'
+import type { Severity as ServerSeverity } from '../../../src/incidents/severity.js'
 
-export const SEVERITIES: readonly Severity[] = ['HIGH', 'MEDIUM', 'LOW']
-export const STATUSES: readonly Status[] = ['open', 'acknowledged', 'resolved', 'ignored']
+export { SEVERITIES } from '../../../src/incidents/severity.js'
 
-export interface Ticket {
-  number: string | null
-  sysId: string | null
-  state: 'pending' | 'created' | 'failed'
-  url: string | null
-  error: string | null
+export type Severity = ServerSeverity
+export type Status = IncidentStatus
+export type Ticket = TicketJson
+export type Incident = IncidentJson
+
+/** The label a status action button carries, by the status it sets; every status has one. */
+export const STATUS_ACTIONS: Record<Status, string> = {
+  open: 'Reopen',
+  acknowledged: 'Acknowledge',
+  resolved: 'Resolve',
+  ignored: 'Ignore',
 }
 
-export interface Incident {
-  id: number
-  severity: Severity
-  status: Status
-  title: string
-  message: string
-  template: string
-  fingerprint: string
-  source: string
-  service: string
-  rule: string | null
-  tags: string[]
-  firstSeen: string
-  lastSeen: string
-  count: number
-  isRegression: boolean
-  regressionCount: number
-  createdAt: string
-  activityAt: string
-  updatedAt: string
-  statusChangedAt: string | null
-  statusChangedBy: string | null
-  ticket: Ticket | null
-}
+export const STATUSES = Object.keys(STATUS_ACTIONS) as Status[]
 
 export interface HistoryEntry {
   at: string
@@ -69,12 +58,4 @@ export interface IncidentChange {
   seq: number
   kind: 'created' | 'updated' | 'regressed' | 'status'
   incident: Incident | null
-}
-
-/** The label a status action button carries, by the status it sets. */
-export const STATUS_ACTIONS: Record<Status, string> = {
-  open: 'Reopen',
-  acknowledged: 'Acknowledge',
-  resolved: 'Resolve',
-  ignored: 'Ignore',
 }
