@@ -104,9 +104,10 @@ describeEachDialect(
       const ranges = page.getByRole('group', { name: 'Time range' })
       await ranges.getByRole('button', { name: '7 d' }).click()
       await page.waitForURL(/\/\?range=7d$/)
-      expect(await ranges.getByRole('button', { name: '7 d' }).getAttribute('aria-pressed')).toBe(
-        'true',
-      )
+      // The address changes in the click's handler, the pressed state with the next render.
+      await expect
+        .poll(() => ranges.getByRole('button', { name: '7 d' }).getAttribute('aria-pressed'))
+        .toBe('true')
       await page.getByText('5 occurrences from').waitFor()
       await ranges.getByRole('button', { name: 'Custom' }).click()
       await page.getByLabel('From').fill('2020-01-01T00:00')
