@@ -31,6 +31,14 @@ describeEachDialect(
     let worker: RunningWorker | undefined
     let page: Page
 
+    /** The stored status of the one incident of `service`, and who set it. */
+    const storedStatus = (service: string) =>
+      harness.database.db
+        .selectFrom('incidents')
+        .select(['status', 'status_changed_by'])
+        .where('service', '=', service)
+        .executeTakeFirstOrThrow()
+
     beforeAll(async () => {
       mkdirSync(join(harness.dir, 'logs'))
       logFile = join(harness.dir, 'logs', 'app.log')
@@ -195,12 +203,10 @@ describeEachDialect(
       await history.getByRole('cell', { name: 'open → acknowledged' }).waitFor()
       expect(await history.getByRole('cell', { name: 'admin' }).count()).toBe(1)
       expect(await history.getByRole('cell', { name: 'looking into it' }).count()).toBe(1)
-      const row = await harness.database.db
-        .selectFrom('incidents')
-        .select(['status', 'status_changed_by'])
-        .where('service', '=', 'payments')
-        .executeTakeFirstOrThrow()
-      expect(row).toEqual({ status: 'acknowledged', status_changed_by: 'admin' })
+      expect(await storedStatus('payments')).toEqual({
+        status: 'acknowledged',
+        status_changed_by: 'admin',
+      })
       await page.waitForTimeout(300)
       await harness.screenshot(page, 'incident.png')
     })
@@ -246,12 +252,10 @@ describeEachDialect(
 
       await page.getByRole('status').filter({ hasText: '1 incident(s) set to resolved.' }).waitFor()
       await page.getByRole('row').filter({ hasText: 'resolved' }).waitFor()
-      const row = await harness.database.db
-        .selectFrom('incidents')
-        .select(['status', 'status_changed_by'])
-        .where('service', '=', 'cache')
-        .executeTakeFirstOrThrow()
-      expect(row).toEqual({ status: 'resolved', status_changed_by: 'admin' })
+      expect(await storedStatus('cache')).toEqual({
+        status: 'resolved',
+        status_changed_by: 'admin',
+      })
     })
 
     it('offers a viewer no selection and no status buttons', async () => {
