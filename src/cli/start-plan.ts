@@ -44,13 +44,15 @@ export function parseStartLayout(
   if (workerPaths !== null && workerPaths.length !== workers) {
     throw new AppError(
       'USAGE',
-      `--worker-paths has ${workerPaths.length} entries separated by ';' but --workers is ${workers}: give one per worker`,
+      `--worker-paths has ${workerPaths.length} entries separated by ';' but --workers is ` +
+        `${workers}: give one per worker`,
     )
   }
   if (workerPaths === null && workers > 1) {
     throw new AppError(
       'USAGE',
-      `--workers ${workers} needs --worker-paths with one entry per worker ("globs1;globs2"): two workers on one file would each store its events`,
+      `--workers ${workers} needs --worker-paths with one entry per worker ("globs1;globs2"): ` +
+        'two workers on one file would each store its events',
     )
   }
 

@@ -68,7 +68,8 @@ export const tokenCreateCommand: Command = {
           ? 'never expires'
           : `expires ${new Date(token.expiresAt).toISOString()}`
       context.stderr.write(
-        `token ${token.id} "${token.name}" for ${account.username} with role ${token.role}, ${until}; it is shown only this once:\n`,
+        `token ${token.id} "${token.name}" for ${account.username} with role ${token.role}, ` +
+          `${until}; it is shown only this once:\n`,
       )
       context.stdout.write(`${secret}\n`)
     } finally {

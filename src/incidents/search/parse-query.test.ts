@@ -12,8 +12,11 @@ function show(node: QueryNode | null): string {
   switch (node.kind) {
     case 'text':
       return JSON.stringify(node.value)
-    case 'field':
-      return `${node.field}${node.op === '=' ? ':' : `:${node.op}`}${node.quoted ? JSON.stringify(node.value) : node.value}`
+    case 'field': {
+      const op = node.op === '=' ? ':' : `:${node.op}`
+
+      return `${node.field}${op}${node.quoted ? JSON.stringify(node.value) : node.value}`
+    }
     case 'not':
       return `NOT(${show(node.child)})`
     case 'and':
@@ -115,7 +118,9 @@ describe('parseQuery', () => {
   it('names an unknown field and lists the known ones', () => {
     const { message, details } = failure('level:error')
     expect(message).toMatchInlineSnapshot(
-      `"unknown field "level": known fields are severity, status, service, source, ticket, fingerprint, tag, count, id, since, from, to; put text that contains ":" in quotes to search for it at 0"`,
+      '"unknown field "level": known fields are severity, status, service, source, ticket, ' +
+        'fingerprint, tag, count, id, since, from, to; put text that contains ":" in quotes to ' +
+        'search for it at 0"',
     )
     expect(details).toEqual({ position: 0, expected: 'a known field' })
   })

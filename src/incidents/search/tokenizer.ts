@@ -67,7 +67,8 @@ function readComparison(query: string, start: number): { op: Comparison; end: nu
 
 function unknownField(name: string, position: number): never {
   throw queryError(
-    `unknown field "${name}": known fields are ${QUERY_FIELDS.join(', ')}; put text that contains ":" in quotes to search for it`,
+    `unknown field "${name}": known fields are ${QUERY_FIELDS.join(', ')}; ` +
+      'put text that contains ":" in quotes to search for it',
     position,
     'a known field',
   )

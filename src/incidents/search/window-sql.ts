@@ -14,7 +14,8 @@ export function windowPredicate(window: TimeWindow): RawBuilder<SqlBool> | null 
   if (window.from !== null && window.to !== null) {
     const minute = Math.floor(window.from / 60_000) * 60_000
     parts.push(
-      sql<SqlBool>`exists (select 1 from incident_minutes m where m.incident_id = incidents.id and m.minute >= ${minute} and m.minute <= ${window.to})`,
+      sql<SqlBool>`exists (select 1 from incident_minutes m
+        where m.incident_id = incidents.id and m.minute >= ${minute} and m.minute <= ${window.to})`,
     )
   }
   if (parts.length === 0) return null
