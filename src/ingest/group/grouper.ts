@@ -8,24 +8,30 @@ import { StackScanCache, stackTemplate } from './stack-template.js'
 /** Template of an event whose message is empty after masking. */
 export const EMPTY_TEMPLATE = '<empty>'
 
-// Fields where JSON loggers put a stack trace (pino, bunyan, winston, structlog, logrus).
-const STACK_FIELDS = ['stack', 'stack_trace', 'stacktrace', 'exception', 'exc_info', 'trace']
+function textStack(value: unknown): string | null {
+  return typeof value === 'string' && value.includes('\n') ? value : null
+}
 
+function errorStack(value: unknown): string | null {
+  return value !== null && typeof value === 'object'
+    ? textStack((value as Record<string, unknown>).stack)
+    : null
+}
+
+// Fields where JSON loggers put a stack trace (pino, bunyan, winston, structlog, logrus), in
+// order of preference. Named reads, not a loop over key names: the fields of different formats
+// have different shapes, and a read by a constant name stays cheap across them.
 function fieldStack(fields: Record<string, unknown>): string | null {
-  for (const key of STACK_FIELDS) {
-    const value = fields[key]
-    if (typeof value === 'string' && value.includes('\n')) return value
-  }
-
-  for (const key of ['err', 'error']) {
-    const value = fields[key]
-    if (value !== null && typeof value === 'object') {
-      const stack = (value as Record<string, unknown>).stack
-      if (typeof stack === 'string' && stack.includes('\n')) return stack
-    }
-  }
-
-  return null
+  return (
+    textStack(fields.stack) ??
+    textStack(fields.stack_trace) ??
+    textStack(fields.stacktrace) ??
+    textStack(fields.exception) ??
+    textStack(fields.exc_info) ??
+    textStack(fields.trace) ??
+    errorStack(fields.err) ??
+    errorStack(fields.error)
+  )
 }
 
 /**
@@ -34,14 +40,12 @@ function fieldStack(fields: Record<string, unknown>): string | null {
  * template, in any process; `stacks` only saves work.
  */
 export function templateOf(event: LogEvent, stacks?: StackScanCache): string {
-  const stack =
-    stackTemplate(event.raw, stacks) ??
-    (() => {
-      const text = fieldStack(event.fields)
+  const raw = stackTemplate(event.raw, stacks)
+  if (raw !== null) return raw
 
-      return text === null ? null : stackTemplate(text, stacks)
-    })()
-  if (stack !== null) return stack
+  const text = fieldStack(event.fields)
+  const field = text === null ? null : stackTemplate(text, stacks)
+  if (field !== null) return field
 
   const template = maskMessage(messageText(event))
 
@@ -77,7 +81,9 @@ export class Grouper {
   readonly #cacheSize: number
   readonly #maxClusters: number
   readonly #drains = new Map<string, Drain>()
-  readonly #fingerprints = new Map<string, string>()
+  // Per service, then per template: no joined key string to build and hash for each event.
+  readonly #fingerprints = new Map<string, Map<string, string>>()
+  #cached = 0
   readonly #stacks = new StackScanCache()
   #clusters = 0
 
@@ -108,15 +114,27 @@ export class Grouper {
   }
 
   #fingerprint(service: string, template: string): string {
-    const key = `${service}\0${template}`
-    if (key.length > MAX_CACHED_KEY) return fingerprintOf(service, template)
-
-    let fingerprint = this.#fingerprints.get(key)
-    if (fingerprint === undefined) {
-      if (this.#fingerprints.size >= this.#cacheSize) this.#fingerprints.clear()
-      fingerprint = fingerprintOf(service, template)
-      this.#fingerprints.set(key, fingerprint)
+    // The length of `service NUL template`, as the cache's bound has always been stated.
+    if (service.length + 1 + template.length > MAX_CACHED_KEY) {
+      return fingerprintOf(service, template)
     }
+
+    let templates = this.#fingerprints.get(service)
+    let fingerprint = templates?.get(template)
+    if (fingerprint !== undefined) return fingerprint
+
+    if (this.#cached >= this.#cacheSize) {
+      this.#fingerprints.clear()
+      this.#cached = 0
+      templates = undefined
+    }
+    if (templates === undefined) {
+      templates = new Map<string, string>()
+      this.#fingerprints.set(service, templates)
+    }
+    fingerprint = fingerprintOf(service, template)
+    templates.set(template, fingerprint)
+    this.#cached++
 
     return fingerprint
   }

@@ -26,63 +26,81 @@ type Kind =
   | 'dotted'
   | 'word'
 
+// What an alternative cannot match without: a character or sequence, two colons anywhere
+// (`::`), a digit or a quote character.
+type Need = '@' | '-' | '://' | '.' | '::' | '=' | '/' | 'digit' | 'quote'
+
 // One pass over the text: at each position the first alternative that matches wins, so the
 // specific shapes (a request line, a timestamp, an address) come before the generic ones.
-// `needs` names a character without which the alternative cannot match: texts without it
-// get a regex without that alternative, which keeps the pass cheap.
-const PARTS: readonly { kind: Kind; needs?: string; source: string }[] = [
+// Texts without what an alternative `needs` get a regex without that alternative: it could
+// not match there, so the result is the same, and the pass is cheaper.
+const PARTS: readonly { kind: Kind; needs?: readonly Need[]; source: string }[] = [
   {
     kind: 'request',
     source: String.raw`(?:"(?:${HTTP_METHODS}) [^\s"]+(?: HTTP/[\d.]+)?"|\b(?:${HTTP_METHODS}) /[^\s"]*(?: HTTP/[\d.]+)?)(?: [1-5]\d\d\b)?`,
   },
-  { kind: 'email', needs: '@', source: `(?<!${LOCAL})${LOCAL}+@[\\w-]+(?:\\.[\\w-]+)+` },
+  { kind: 'email', needs: ['@'], source: `(?<!${LOCAL})${LOCAL}+@[\\w-]+(?:\\.[\\w-]+)+` },
   {
     kind: 'quoted',
+    needs: ['quote'],
     source:
       String.raw`"(?:[^"\\\n]|\\.){0,1000}"|(?<!\w)'[^'\n]{0,200}'(?!\w)|` + '`[^`\\n]{0,200}`',
   },
   {
     kind: 'time',
+    needs: ['digit'],
     source: String.raw`\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d{2}:\d{2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?`,
   },
   {
     kind: 'uuid',
-    needs: '-',
+    needs: ['-'],
     source: String.raw`\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`,
   },
-  { kind: 'url', needs: '://', source: String.raw`\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s"'<>]+` },
+  { kind: 'url', needs: ['://'], source: String.raw`\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s"'<>]+` },
   {
     kind: 'ipv4',
-    needs: '.',
+    needs: ['.', 'digit'],
     source: String.raw`(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?![\w.])`,
   },
   {
     kind: 'ipv6',
-    needs: '::',
+    needs: ['::'],
     source: String.raw`(?<![\w:.])(?:[0-9a-fA-F]{1,4})?(?::[0-9a-fA-F]{0,4}){2,7}(?![\w:])`,
   },
   {
     kind: 'host',
-    needs: '.',
+    needs: ['.'],
     source: String.raw`(?<![\w.-])[a-z0-9][a-z0-9.-]{0,252}\.(?:${TLDS})(?::\d{1,5})?(?![\w.-])`,
   },
-  { kind: 'hex', source: String.raw`\b0[xX][0-9a-fA-F]+\b` },
+  { kind: 'hex', needs: ['digit'], source: String.raw`\b0[xX][0-9a-fA-F]+\b` },
   {
     kind: 'duration',
+    needs: ['digit'],
     source: String.raw`(?<![\w.])\d+(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)(?:\d+(?:\.\d+)?(?:ms|us|ns|s|m|h))*(?!\w)`,
   },
   {
     kind: 'pair',
-    needs: '=',
+    needs: ['='],
     source: String.raw`(?<![\w.-])[A-Za-z_][\w.-]{0,63}=(?:"(?:[^"\\\n]|\\.){0,1000}"|'[^'\n]{0,200}'|[^\s,;)\]}]+)`,
   },
-  { kind: 'path', needs: '/', source: String.raw`(?<![\w/.~])(?:~|\.{1,2})?/[^\s"'<>,;()[\]]+` },
-  { kind: 'dotted', needs: '.', source: String.raw`\d+(?:\.\d+)+` },
+  { kind: 'path', needs: ['/'], source: String.raw`(?<![\w/.~])(?:~|\.{1,2})?/[^\s"'<>,;()[\]]+` },
+  { kind: 'dotted', needs: ['.', 'digit'], source: String.raw`\d+(?:\.\d+)+` },
   // The part before the first digit holds no digit, so this never backtracks over a word.
-  { kind: 'word', source: String.raw`(?<![\w-])[A-Za-z_-]*\d(?:[\w.-]*\w)?` },
+  { kind: 'word', needs: ['digit'], source: String.raw`(?<![\w-])[A-Za-z_-]*\d(?:[\w.-]*\w)?` },
 ]
 
-const NEEDS = [...new Set(PARTS.flatMap((part) => (part.needs === undefined ? [] : [part.needs])))]
+const NEEDS = [...new Set(PARTS.flatMap((part) => part.needs ?? []))]
+const bit = (need: Need): number => 1 << NEEDS.indexOf(need)
+const URL_BIT = bit('://')
+const IPV6_BIT = bit('::')
+
+// The bit of each ASCII character that alone meets a need; colons are counted apart.
+const CHAR_BITS = new Uint16Array(128)
+for (const char of ['@', '-', '.', '=', '/'] as const) CHAR_BITS[char.charCodeAt(0)] = bit(char)
+for (let code = 0x30; code <= 0x39; code++) CHAR_BITS[code] = bit('digit')
+for (const char of '"\'`') CHAR_BITS[char.charCodeAt(0)] = bit('quote')
+const COLON = 0x3a
+const SLASH = 0x2f
 
 interface Variant {
   regex: RegExp
@@ -92,17 +110,22 @@ interface Variant {
 
 const variants: (Variant | undefined)[] = []
 
+// The needs a text meets, as a bit mask over NEEDS: one pass over its characters.
 function needsOf(text: string): number {
   let mask = 0
-  for (let bit = 0; bit < NEEDS.length; bit++) {
-    const needle = NEEDS[bit] ?? ''
-    // IPv6 needs two colons somewhere, not necessarily adjacent.
-    const present =
-      needle === '::' ? text.indexOf(':') !== text.lastIndexOf(':') : text.includes(needle)
-    if (present) mask |= 1 << bit
+  let colons = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 128) continue
+
+    mask |= CHAR_BITS[code] ?? 0
+    if (code === COLON) {
+      colons++
+      if (text.charCodeAt(i + 1) === SLASH && text.charCodeAt(i + 2) === SLASH) mask |= URL_BIT
+    }
   }
 
-  return mask
+  return colons > 1 ? mask | IPV6_BIT : mask
 }
 
 function variantFor(text: string): Variant {
@@ -110,9 +133,7 @@ function variantFor(text: string): Variant {
   const cached = variants[mask]
   if (cached !== undefined) return cached
 
-  const parts = PARTS.filter(
-    (part) => part.needs === undefined || (mask & (1 << NEEDS.indexOf(part.needs))) !== 0,
-  )
+  const parts = PARTS.filter((part) => (part.needs ?? []).every((need) => (mask & bit(need)) !== 0))
   // Every shape starts where no word character precedes it: one cheap check skips the
   // middle of words instead of trying each alternative there.
   const alternatives = parts.map((part) => `(${part.source})`).join('|')
@@ -132,6 +153,20 @@ const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/
 const CONTROL_ALL = /[\u0000-\u0008\u000e-\u001f\u007f]/g
 const SPACING = /\s\s|[\t\n\r\f\v]|^\s|\s$/
 const ALL_DIGITS = /^\d+$/
+const SPACE = 0x20
+
+// True when the text is printable ASCII with single spaces between words: then it has no control
+// character and no spacing to collapse, and one loop saves running the two regexes over it.
+function isPlain(text: string): boolean {
+  const last = text.length - 1
+  for (let i = 0; i <= last; i++) {
+    const code = text.charCodeAt(i)
+    if (code > SPACE && code < 0x7f) continue
+    if (code !== SPACE || i === 0 || i === last || text.charCodeAt(i + 1) === SPACE) return false
+  }
+
+  return true
+}
 const GLUE = ':/#.@'
 
 // Any segment with a digit is an identifier, whether or not it happens to be all digits.
@@ -257,9 +292,11 @@ export function maskMessage(text: string): string {
     last = match.index + match[0].length
   }
   out += input.slice(last)
-  // Control characters (NUL above all, which PostgreSQL text refuses) become U+FFFD.
-  if (CONTROL.test(out)) out = out.replace(CONTROL_ALL, '\uFFFD')
-  if (SPACING.test(out)) out = out.replace(/\s+/g, ' ').trim()
+  if (!isPlain(out)) {
+    // Control characters (NUL above all, which PostgreSQL text refuses) become U+FFFD.
+    if (CONTROL.test(out)) out = out.replace(CONTROL_ALL, '\uFFFD')
+    if (SPACING.test(out)) out = out.replace(/\s+/g, ' ').trim()
+  }
 
   return out.length > MAX_TEMPLATE_INPUT ? out.slice(0, MAX_TEMPLATE_INPUT) : out
 }

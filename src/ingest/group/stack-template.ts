@@ -9,6 +9,11 @@ const NODE_FRAME = /^\s+at (?:(?:async )?(.+?) \()?([^()\s]+?):\d+:\d+\)?\s*$/
 const PYTHON_FRAME = /^\s+File "([^"]+)", line \d+, in (\S+)/
 const EXCEPTION =
   /(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)*(?:[A-Z][\w$]*)?(?:Exception|Error|Exit|Interrupt|Throwable|Failure|Fault|Panic))(?=:|\s|$)/
+// The words an exception type ends with: a line without one has no type, and this plain search
+// is much cheaper than trying EXCEPTION at each word.
+const EXCEPTION_WORD = /Exception|Error|Exit|Interrupt|Throwable|Failure|Fault|Panic/
+// Every frame line starts with whitespace.
+const INDENTED = /^\s/
 
 // Go prints a frame on two lines: the function with its arguments, then a tab, file and line.
 const GO_FUNC = /^((?:[\w.-]+\/)*[\w-]+(?:\.[\w-]+)*\.(?:\(\*?\w+\)\.)?[\w$]+(?:\.func\d+)*)\(.*\)$/
@@ -36,6 +41,8 @@ function stable(name: string): string {
 }
 
 function frameOf(line: string): Frame | null {
+  if (!INDENTED.test(line)) return null
+
   const java = JAVA_FRAME.exec(line)
   if (java !== null) {
     const name = java[2] ?? ''
@@ -76,9 +83,15 @@ function pick(frames: readonly Frame[]): string[] {
   return (own.length > 0 ? own : frames).slice(0, STACK_FRAMES).map((frame) => frame.name)
 }
 
+function exceptionOf(line: string): string | undefined {
+  return EXCEPTION_WORD.test(line) ? EXCEPTION.exec(line)?.[1] : undefined
+}
+
 /** What a scan of a trace's lines found. */
 interface TraceScan {
   frames: readonly Frame[]
+  /** The frames a template shows, joined; null when the trace has no frames. */
+  chosen: string | null
   types: readonly string[]
   firstText: string | null
   isPython: boolean
@@ -102,27 +115,28 @@ function scan(lines: readonly string[]): TraceScan {
     }
 
     if (line.startsWith('Traceback (most recent call last)')) isPython = true
-    if (/^\s/.test(line) || line.trim() === '') continue
+    if (INDENTED.test(line) || line.trim() === '') continue
 
     firstText ??= line
     if (line.startsWith('Caused by:') && !isPython) inCause = frames.length > 0
-    const type = EXCEPTION.exec(line)?.[1]
+    const type = exceptionOf(line)
     if (type !== undefined && types.at(-1) !== type) types.push(type)
   }
+  // Python prints the innermost frame last and the exception after the frames.
+  const chosen =
+    frames.length === 0 ? null : pick(isPython ? [...frames].reverse() : frames).join(' < ')
 
-  return { frames, types, firstText, isPython }
+  return { frames, chosen, types, firstText, isPython }
 }
 
 function templateFrom(found: TraceScan): string | null {
-  if (found.frames.length === 0) return null
+  const { chosen, types, firstText } = found
+  if (chosen === null) return null
 
-  // Python prints the innermost frame last and the exception after the frames.
-  const chosen = pick(found.isPython ? [...found.frames].reverse() : found.frames)
-  const { types, firstText } = found
   const head =
     types.length > 0 ? types.join(' caused by ') : maskMessage(stripPrefix(firstText ?? ''))
 
-  return `${head} at ${chosen.join(' < ')}`
+  return `${head} at ${chosen}`
 }
 
 /**
@@ -161,17 +175,18 @@ export class StackScanCache {
  * text and an exception type in front of the body's.
  */
 function joinScans(head: string, body: TraceScan): TraceScan | null {
-  if (frameOf(head) !== null || GO_FUNC.test(head)) return null
+  // GO_FUNC ends with `)` at the end of the line.
+  if (frameOf(head) !== null || (head.endsWith(')') && GO_FUNC.test(head))) return null
   if (head.startsWith('Traceback (most recent call last)')) return null
-  if (/^\s/.test(head) || head.trim() === '') return body
+  if (INDENTED.test(head) || head.trim() === '') return body
 
-  const type = EXCEPTION.exec(head)?.[1]
+  const type = exceptionOf(head)
   const types =
     type === undefined
       ? body.types
       : [type, ...(body.types[0] === type ? body.types.slice(1) : body.types)]
 
-  return { frames: body.frames, types, firstText: head, isPython: body.isPython }
+  return { ...body, types, firstText: head }
 }
 
 /**
