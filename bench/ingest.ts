@@ -186,8 +186,8 @@ async function main(): Promise<void> {
 
   const ROWS: Row[] = [grepRow, stagesRow(await bundleStages())]
   if (existsSync('/usr/bin/time')) {
-    // The pipeline row runs the compiled CLI, so compile the current source first.
-    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
+    // The pipeline row runs the compiled CLI, so build it from the current source first.
+    await run(process.execPath, ['scripts/build-server.mjs'])
     ROWS.push(pipelineRow)
     const syslogNg = syslogNgRow(async (args, env) => {
       const { stderr } = await run('/usr/bin/time', ['-f', '%e %U %S %M', ...args], env)

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { extname, join } from 'node:path'
+import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import fastifyStatic from '@fastify/static'
@@ -9,8 +9,23 @@ import type { WebApp } from '../web-deps.js'
 
 import { sendError } from './errors.js'
 
-/** ui/dist, found from this file in src/web/plugins or dist/web/plugins alike. */
-export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url))
+// The nearest folder above `from` that holds a package.json: the project's root, whether this
+// module runs from src/web/plugins (tests) or bundled into dist/cli.
+function projectRoot(from: string): string {
+  for (let dir = from; ;) {
+    if (existsSync(join(dir, 'package.json'))) return dir
+    const up = dirname(dir)
+    if (up === dir) return from
+    dir = up
+  }
+}
+
+/** ui/dist of the project this module belongs to. */
+export const DEFAULT_UI_DIR = join(
+  projectRoot(dirname(fileURLToPath(import.meta.url))),
+  'ui',
+  'dist',
+)
 
 /**
  * Serves the built single-page app: its files, and index.html for every other GET that is not
