@@ -23,6 +23,11 @@ export interface CandidateStore {
 export interface HoldOptions {
   /** Candidates held before they are stored; 0 stores every batch as it comes. */
   candidates: number
+  /**
+   * Fingerprints held before they are stored (default: no limit but `candidates`). What a held
+   * batch keeps grows with its fingerprints, each with a few samples, not with its candidates.
+   */
+  groups?: number
   /** Longest time, in ms, between the first held batch and the commit. */
   ms: number
 }
@@ -109,7 +114,14 @@ export class IncidentPipeline implements BatchSink<LogEvent> {
     held.addCheckpoints(batch.checkpoints)
 
     const waited = performance.now() - (held.since ?? 0)
-    if (held.candidates >= this.#hold.candidates || waited >= this.#hold.ms) await this.flush()
+    const hold = this.#hold
+    if (
+      held.candidates >= hold.candidates ||
+      held.groups.size >= (hold.groups ?? Infinity) ||
+      waited >= hold.ms
+    ) {
+      await this.flush()
+    }
   }
 
   /** Stores what is held (nothing when empty); resolves when it is committed. */

@@ -34,8 +34,8 @@ function checkpoint(offset: number): Checkpoint {
   }
 }
 
-function errors(n: number, from: number): LogEvent[] {
-  return Array.from({ length: n }, (_, i) => candidate('x', { offset: from + i }).event)
+function errors(n: number, from: number, message = 'x'): LogEvent[] {
+  return Array.from({ length: n }, (_, i) => candidate(message, { offset: from + i }).event)
 }
 
 describeEachDialect('incident pipeline holding batches', (dialect) => {
@@ -90,6 +90,19 @@ describeEachDialect('incident pipeline holding batches', (dialect) => {
       bySeverity: { HIGH: 4 },
       incidentsCreated: 1,
     })
+  })
+
+  it('stores held batches once they carry enough fingerprints, however few their events', async () => {
+    test = await createTestDatabase(dialect)
+    const p = pipeline(test, { candidates: 100, groups: 2, ms: 3_600_000 })
+
+    await p.commit({ events: errors(3, 0, 'disk full'), checkpoints: [checkpoint(10)] })
+    expect(await stored(test)).toEqual({ counts: [], offsets: [] })
+
+    await p.commit({ events: errors(1, 3, 'queue stalled'), checkpoints: [checkpoint(20)] })
+    const { counts, offsets } = await stored(test)
+    expect(counts.sort()).toEqual([1, 3])
+    expect(offsets).toEqual([20])
   })
 
   it('stores held batches once the first has waited the longest hold, however few they carry', async () => {
