@@ -199,6 +199,20 @@ describe('line gate of other rules', () => {
     expect(passedOver('all is well', rules.gate)).toBe(true)
   })
 
+  it('finds every word of rules too many for a one-byte state table', () => {
+    // 120 words of 12 letters: well over 256 scanner states, so the table takes two bytes each.
+    const words = Array.from({ length: 120 }, (_, i) => `zq${i.toString(26)}`.padEnd(12, 'x'))
+    const letters = words.map((word) => word.replace(/[0-9]/g, (d) => 'klmnopqrst'[Number(d)]!))
+    const gate = ruleSet(
+      `rules:\n  - minLevel: info\n    words: [${letters.join(', ')}]\n    severity: LOW\n`,
+    ).gate
+
+    for (const word of letters)
+      expect(passedOver(`info job ${word.toUpperCase()} ended`, gate)).toBe(false)
+    expect(passedOver(`info job ${letters[7]!.slice(0, 11)} ended`, gate)).toBe(true)
+    expect(passedOver('info job ended', gate)).toBe(true)
+  })
+
   it('takes only the access statuses a rule can match', () => {
     const rules = ruleSet(
       "rules:\n  - format: access\n    fields:\n      status: { regex: '^429$' }\n    severity: LOW\n",

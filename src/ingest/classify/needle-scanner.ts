@@ -10,8 +10,11 @@ for (let byte = 0; byte < 256; byte++) {
  * found something. Bytes above 0x7f match nothing.
  */
 export class NeedleScanner {
-  /** Next state for (state << 8 | byte). */
-  readonly next: Uint16Array
+  /**
+   * Next state for (state << 8 | byte): one byte per entry while there are at most 256 states
+   * (the built-in rules need about 170), which halves the table the scan keeps in cache.
+   */
+  readonly next: Uint8Array | Uint16Array
   /** Kinds of the needles that end in each state (including shorter ones by suffix). */
   readonly kinds: Uint8Array
   /** The first state in which a needle ends. */
@@ -71,15 +74,17 @@ export class NeedleScanner {
     const renamed = new Uint16Array(order.length)
     for (const [index, state] of order.entries()) renamed[state] = index
     // Indexed by the raw byte: the scan needs no folding step of its own.
-    this.next = new Uint16Array(order.length << 8)
+    const table =
+      order.length <= 256 ? new Uint8Array(order.length << 8) : new Uint16Array(order.length << 8)
     this.kinds = new Uint8Array(order.length)
     for (const [index, state] of order.entries()) {
       this.kinds[index] = kinds[state] ?? 0
       for (let byte = 0; byte < 256; byte++) {
         const code = LOWER[byte] ?? 0
-        this.next[(index << 8) | byte] = renamed[next[(state << 7) | code] ?? 0] ?? 0
+        table[(index << 8) | byte] = renamed[next[(state << 7) | code] ?? 0] ?? 0
       }
     }
+    this.next = table
     this.found = order.findIndex((state) => (kinds[state] ?? 0) !== 0)
   }
 }
