@@ -76,7 +76,7 @@ async function readOne(
   path: string,
   options: ReadOnceOptions,
   index: ReturnType<typeof indexCheckpoints>,
-  buffer: Buffer,
+  buffers: readonly [Buffer, Buffer],
 ): Promise<ReadOnceFile> {
   // Stored and shown as absolute paths, like the tailer's, whatever the caller's cwd.
   const { start } = await resumePoint(handle, resolve(path), index, 'start')
@@ -91,16 +91,34 @@ async function readOne(
   const batchEvents = options.batchEvents ?? 1_000
   const linesAtStart = start.linesBefore
   let events: LogEvent[] = []
-  for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, reader.readOffset)
-    if (bytesRead === 0) break
+  // Two buffers: the next chunk is read while this one is split and parsed, so the reads
+  // (in libuv's thread pool) cost no time of their own.
+  let [reading, spare] = buffers
+  let next: Promise<{ bytesRead: number }> | null = handle.read(
+    reading,
+    0,
+    reading.length,
+    reader.readOffset,
+  )
+  try {
+    for (;;) {
+      const { bytesRead }: { bytesRead: number } = await next
+      next = null
+      if (bytesRead === 0) break
 
-    reader.consume(buffer.subarray(0, bytesRead), events)
-    if (events.length >= batchEvents) {
-      const checkpoints = [reader.checkpoint()]
-      await options.sink.commit({ events, checkpoints, gated: reader.takeGated() })
-      events = []
+      const chunk = reading.subarray(0, bytesRead)
+      ;[reading, spare] = [spare, reading]
+      next = handle.read(reading, 0, reading.length, reader.readOffset + bytesRead)
+      reader.consume(chunk, events)
+      if (events.length >= batchEvents) {
+        const checkpoints = [reader.checkpoint()]
+        await options.sink.commit({ events, checkpoints, gated: reader.takeGated() })
+        events = []
+      }
     }
+  } finally {
+    // A read still running when the sink failed: let it end before the file is closed.
+    await next?.catch(() => undefined)
   }
   reader.size = reader.readOffset
   reader.finish(events)
@@ -134,11 +152,12 @@ async function readOne(
 export async function readFilesOnce(options: ReadOnceOptions): Promise<ReadOnceFile[]> {
   const handles = await openAll(options.paths)
   const index = indexCheckpoints(options.checkpoints ?? [])
-  const buffer = Buffer.allocUnsafe(options.chunkBytes ?? 1024 * 1024)
+  const chunkBytes = options.chunkBytes ?? 1024 * 1024
+  const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)] as const
   const results: ReadOnceFile[] = []
   try {
     for (const [i, handle] of handles.entries()) {
-      results.push(await readOne(handle, options.paths[i] ?? '', options, index, buffer))
+      results.push(await readOne(handle, options.paths[i] ?? '', options, index, buffers))
     }
   } finally {
     await Promise.all(handles.map((h) => h.close()))
