@@ -1,12 +1,13 @@
 import { isAppError } from '../errors/app-error.js'
 
-import type { Command, CommandContext } from './command.js'
-import { COMMANDS } from './commands/index.js'
+import type { CommandContext } from './command.js'
+import { COMMANDS, type CommandEntry } from './commands/index.js'
 import { processContext } from './context.js'
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length))
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((entry) => entry.load()))
+  const width = Math.max(...commands.map((c) => c.usage.length))
+  const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)
 
   return [
     'usage: alims <command> [options]',
@@ -19,11 +20,10 @@ function help(): string {
   ].join('\n')
 }
 
-function find(argv: string[]): { command: Command; rest: string[] } | null {
-  for (const command of COMMANDS) {
-    const words = command.name.split(' ')
-    if (words.every((word, i) => argv[i] === word))
-      return { command, rest: argv.slice(words.length) }
+function find(argv: string[]): { entry: CommandEntry; rest: string[] } | null {
+  for (const entry of COMMANDS) {
+    const words = entry.name.split(' ')
+    if (words.every((word, i) => argv[i] === word)) return { entry, rest: argv.slice(words.length) }
   }
 
   return null
@@ -32,27 +32,28 @@ function find(argv: string[]): { command: Command; rest: string[] } | null {
 /** Runs the command that `argv` names and resolves to the exit code. */
 export async function runCli(argv: string[], makeContext = processContext): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(help())
+    process.stdout.write(await help())
 
     return argv.length === 0 ? 2 : 0
   }
 
   const found = find(argv)
   if (found === null) {
-    process.stderr.write(`alims: unknown command "${argv.join(' ')}"\n\n${help()}`)
+    process.stderr.write(`alims: unknown command "${argv.join(' ')}"\n\n${await help()}`)
 
     return 2
   }
 
+  const command = await found.entry.load()
   const context: CommandContext = makeContext(found.rest)
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    context.stdout.write(`usage: ${found.command.usage}\n\n${found.command.summary}\n`)
+    context.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`)
 
     return 0
   }
 
   try {
-    return await found.command.run(context)
+    return await command.run(context)
   } catch (error) {
     if (isAppError(error)) {
       context.stderr.write(`alims: ${error.message} [${error.code}]\n`)

@@ -1,7 +1,6 @@
 import type { Config } from '../config/config.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../observability/logger.js'
-import { startTicketDrainer } from '../tickets/ticket-drainer.js'
 import { ticketPolicy, ticketStoreHooks } from '../tickets/outbox.js'
 
 import { LiveRules } from './classify/index.js'
@@ -81,6 +80,8 @@ export interface RunningWorker {
 export async function startWorker(deps: IngestDeps): Promise<RunningWorker> {
   const { config, logger, database } = deps
   const log = logger.child({ component: 'worker' })
+  // The ServiceNow client (HTTP, TLS) is loaded by the worker alone, not by `alims ingest`.
+  const { startTicketDrainer } = await import('../tickets/ticket-drainer.js')
   const { rules, pipeline } = await createStages({ ...deps, logger: log }, true)
   const tailer = new Tailer({
     globs: config.logPaths,

@@ -60,8 +60,9 @@ async function run(
   cwd: string,
   input = '',
 ): Promise<Run> {
-  const found = COMMANDS.find((c) => c.name.split(' ').every((word, i) => args[i] === word))
-  if (found === undefined) throw new Error(`no command ${args.join(' ')}`)
+  const entry = COMMANDS.find((c) => c.name.split(' ').every((word, i) => args[i] === word))
+  if (entry === undefined) throw new Error(`no command ${args.join(' ')}`)
+  const found = await entry.load()
   let stdout = ''
   let stderr = ''
   const sink = (write: (text: string) => void) =>
