@@ -1,4 +1,13 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { createRequire } from 'node:module'
+
+// From their own modules: see prom-client-parts.d.ts.
+import Counter from 'prom-client/lib/counter.js'
+import Gauge from 'prom-client/lib/gauge.js'
+import Histogram from 'prom-client/lib/histogram.js'
+import Registry from 'prom-client/lib/registry.js'
+import type { collectDefaultMetrics as CollectDefaultMetrics } from 'prom-client'
+
+const require = createRequire(import.meta.url)
 
 /** The process's Prometheus registry; `/metrics` serves it. */
 export const registry = new Registry()
@@ -9,6 +18,9 @@ export function collectProcessMetrics(prefix = 'alims_'): void {
   if (defaultsCollected) return
 
   defaultsCollected = true
+  // Loaded here: only the long-running processes export them (its modules take a while).
+  const collectDefaultMetrics =
+    require('prom-client/lib/defaultMetrics.js') as typeof CollectDefaultMetrics
   collectDefaultMetrics({ register: registry, prefix })
 }
 
