@@ -4,8 +4,9 @@
 // every command, which `alims ingest` pays on each run. Type checking is `npm run typecheck`.
 //
 // Left out of the bundle, loaded from node_modules: native addons, and packages that find
-// files of their own at run time (pino's transports start threads from file paths; the
-// Swagger UI serves its assets) or that only the web process needs.
+// files of their own at run time (the Swagger UI serves its assets) or that only the web
+// process needs. pino is bundled: its transports would start a thread from a file path, but
+// alims writes its log lines to stdout itself and starts none.
 import { rmSync } from 'node:fs'
 
 import { build } from 'esbuild'
@@ -14,7 +15,6 @@ const EXTERNAL = [
   'better-sqlite3',
   '@node-rs/argon2',
   're2',
-  'pino',
   'pg',
   'pg-native',
   'fastify',
