@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import type { IncidentCandidate } from '../event.js'
 
-import { aggregate } from './aggregate.js'
+import { aggregate, minuteStart } from './aggregate.js'
 
 function candidate(
   fingerprint: string,
@@ -63,7 +63,8 @@ describe('aggregate', () => {
       1,
     )
 
-    expect([...(group?.minutes ?? [])]).toEqual([
+    const minutes = [...(group?.minutes ?? [])].map(([key, n]) => [minuteStart(key), n])
+    expect(minutes).toEqual([
       [0, 2],
       [60_000, 1],
     ])

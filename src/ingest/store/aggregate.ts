@@ -10,7 +10,10 @@ export interface FingerprintGroup {
   count: number
   firstSeen: number
   lastSeen: number
-  /** Occurrences per minute (epoch ms of the minute's start). */
+  /**
+   * Occurrences per minute, keyed by minutes since the epoch (small integers hash faster than
+   * epoch milliseconds): `minuteStart` turns a key into the epoch ms of the minute's start.
+   */
   minutes: Map<number, number>
   /** The first `firstLimit` events of the batch, oldest first. */
   earliest: LogEvent[]
@@ -20,6 +23,11 @@ export interface FingerprintGroup {
 }
 
 const MINUTE = 60_000
+
+/** Epoch ms of the start of the minute `key` of `FingerprintGroup.minutes`. */
+export function minuteStart(key: number): number {
+  return key * MINUTE
+}
 
 /**
  * Adds one candidate to `groups` (keyed by fingerprint, in first-seen order), keeping at most
@@ -32,7 +40,8 @@ export function addCandidate(
   latestLimit: number,
 ): void {
   const { event, classification, grouping } = candidate
-  const minute = event.timestamp - (event.timestamp % MINUTE)
+  const time = event.timestamp
+  const minute = (time - (time % MINUTE)) / MINUTE
   let group = groups.get(grouping.fingerprint)
   if (group === undefined) {
     group = {
@@ -40,8 +49,8 @@ export function addCandidate(
       severity: classification.severity,
       first: candidate,
       count: 0,
-      firstSeen: event.timestamp,
-      lastSeen: event.timestamp,
+      firstSeen: time,
+      lastSeen: time,
       minutes: new Map(),
       earliest: [],
       latest: [],
@@ -52,8 +61,8 @@ export function addCandidate(
 
   group.count += 1
   group.severity = maxSeverity(group.severity, classification.severity)
-  group.firstSeen = Math.min(group.firstSeen, event.timestamp)
-  group.lastSeen = Math.max(group.lastSeen, event.timestamp)
+  group.firstSeen = Math.min(group.firstSeen, time)
+  group.lastSeen = Math.max(group.lastSeen, time)
   group.minutes.set(minute, (group.minutes.get(minute) ?? 0) + 1)
   if (group.earliest.length < firstLimit) group.earliest.push(event)
   if (latestLimit > 0) {

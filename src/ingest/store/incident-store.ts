@@ -7,7 +7,7 @@ import { counter, histogram } from '../../observability/metrics.js'
 import type { Batch, BatchSink, Checkpoint } from '../checkpoint.js'
 import type { IncidentCandidate, LogEvent } from '../event.js'
 
-import { aggregate, type FingerprintGroup } from './aggregate.js'
+import { aggregate, minuteStart, type FingerprintGroup } from './aggregate.js'
 import { DetailWrites } from './detail-writes.js'
 import { RollupDeltas } from './rollup-deltas.js'
 import { SampleBook } from './sample-book.js'
@@ -357,7 +357,8 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
     const { details, rollups } = out
     const firstSlots = Math.max(0, this.#options.firstSamples - firstStored)
     // The rollups are counted with the severity and service the incident row has by now.
-    const minutes = [...group.minutes].map(([minute, count]) => {
+    const minutes = [...group.minutes].map(([key, count]) => {
+      const minute = minuteStart(key)
       rollups.add(minute, row.severity, row.service, count)
 
       return { incident_id: incidentId, minute, count }
