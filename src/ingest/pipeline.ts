@@ -45,6 +45,12 @@ export interface PipelineCounts {
   incidentsRegressed: number
 }
 
+function hasSeverity(
+  classification: Classification,
+): classification is Classification & { severity: Severity } {
+  return classification.severity !== null
+}
+
 /**
  * The middle of the worker: classifies each parsed event, groups the ones that are incidents,
  * and hands them with the batch's checkpoints to the store, which commits both together.
@@ -95,18 +101,14 @@ export class IncidentPipeline implements BatchSink<LogEvent> {
         tally.ignored += 1
         continue
       }
-      const severity = classification.severity
-      if (severity === null) {
+      if (!hasSeverity(classification)) {
         tally.notIncidents += 1
         continue
       }
 
-      tally.bySeverity[severity] += 1
-      held.add({
-        event,
-        classification: { ...classification, severity },
-        grouping: this.#grouper.group(event),
-      })
+      tally.bySeverity[classification.severity] += 1
+      // The classification itself, not a copy: the rule set shares one frozen object per rule.
+      held.add({ event, classification, grouping: this.#grouper.group(event) })
     }
     const gated = batch.gated ?? 0
     tally.events += batch.events.length + gated
