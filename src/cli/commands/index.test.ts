@@ -14,7 +14,10 @@ describe('command list', () => {
   it('puts a command before any whose name it starts', () => {
     for (const [i, entry] of COMMANDS.entries()) {
       const later = COMMANDS.slice(i + 1).filter((other) => other.name.startsWith(`${entry.name} `))
-      expect(later.map((other) => other.name), entry.name).toEqual([])
+      expect(
+        later.map((other) => other.name),
+        entry.name,
+      ).toEqual([])
     }
   })
 })
