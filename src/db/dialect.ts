@@ -51,3 +51,22 @@ export async function listTables<S>(db: Kysely<S>, dialect: DialectName): Promis
 
   return result.rows.map((row) => row.name)
 }
+
+/**
+ * The placeholders of a VALUES list of `rows` rows of `width` parameters each:
+ * `(?, ?), (?, ?)` on SQLite, `($1, $2), ($3, $4)` on PostgreSQL.
+ */
+export function valuesList(dialect: DialectName, rows: number, width: number): string {
+  const tuples: string[] = []
+  let n = 0
+  for (let row = 0; row < rows; row++) {
+    const marks: string[] = []
+    for (let column = 0; column < width; column++) {
+      n += 1
+      marks.push(dialect === 'sqlite' ? '?' : `$${n}`)
+    }
+    tuples.push(`(${marks.join(', ')})`)
+  }
+
+  return tuples.join(', ')
+}

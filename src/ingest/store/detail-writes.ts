@@ -1,13 +1,22 @@
 import type { Insertable } from 'kysely'
 
+import { bulkInsert, type BulkStatement } from '../../db/bulk-insert.js'
 import type { Tx } from '../../db/database.js'
+import type { DialectName } from '../../db/dialect.js'
 import type { IncidentEventsTable, IncidentMinutesTable } from '../../db/schema.js'
 
-// Rows per statement, well below both dialects' parameter limits (10 or 3 parameters a row).
+// Rows per statement, well below both dialects' parameter limits (10 parameters a row).
 const SAMPLES_PER_STATEMENT = 200
-const MINUTES_PER_STATEMENT = 2_000
 const IDS_PER_STATEMENT = 1_000
 
+// A batch of a busy log adds thousands of minute counts.
+const ADD_MINUTES: BulkStatement = {
+  head: 'insert into incident_minutes (incident_id, minute, count) values',
+  tail: `on conflict (incident_id, minute)
+    do update set count = incident_minutes.count + excluded.count`,
+  width: 3,
+  rowsPerStatement: 2_000,
+}
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = []
   for (let at = 0; at < items.length; at += size) out.push(items.slice(at, at + size))
@@ -45,18 +54,10 @@ export class DetailWrites {
   }
 
   /** Writes everything added; `latestSamples`: how many latest samples a trim keeps. */
-  async write(tx: Tx, latestSamples: number): Promise<void> {
-    for (const rows of chunks(this.#minutes, MINUTES_PER_STATEMENT)) {
-      await tx
-        .insertInto('incident_minutes')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.columns(['incident_id', 'minute']).doUpdateSet((eb) => ({
-            count: eb('incident_minutes.count', '+', eb.ref('excluded.count')),
-          })),
-        )
-        .execute()
-    }
+  async write(tx: Tx, dialect: DialectName, latestSamples: number): Promise<void> {
+    const minutes: number[] = []
+    for (const row of this.#minutes) minutes.push(row.incident_id, row.minute, row.count)
+    await bulkInsert(tx, dialect, ADD_MINUTES, minutes)
     for (const ids of chunks(this.#replaceLatest, IDS_PER_STATEMENT)) {
       await tx
         .deleteFrom('incident_events')

@@ -144,8 +144,8 @@ export class IncidentStore implements BatchSink<IncidentCandidate> {
             await this.#storeGroup(tx, group, now, { result, active, rollups, details })
           }
           if (groups.length > 0) {
-            await details.write(tx, this.#options.latestSamples)
-            await rollups.write(tx)
+            await details.write(tx, database.dialect, this.#options.latestSamples)
+            await rollups.write(tx, database.dialect)
             await RollupDeltas.unmark(tx, database.dialect)
           }
           // Samples changed for every incident of the batch: its search document includes them.

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 
+import { bulkInsert } from '../../db/bulk-insert.js'
 import type { Tx } from '../../db/database.js'
 import type { DialectName } from '../../db/dialect.js'
 import type { Rollup } from '../../db/migrations/003-stats-rollups.js'
@@ -47,11 +48,11 @@ export class RollupDeltas {
   }
 
   /** Adds the deltas to every rollup. */
-  async write(tx: Tx): Promise<void> {
-    for (const rollup of ROLLUPS) await this.#writeRollup(tx, rollup)
+  async write(tx: Tx, dialect: DialectName): Promise<void> {
+    for (const rollup of ROLLUPS) await this.#writeRollup(tx, dialect, rollup)
   }
 
-  async #writeRollup(tx: Tx, rollup: Rollup): Promise<void> {
+  async #writeRollup(tx: Tx, dialect: DialectName, rollup: Rollup): Promise<void> {
     const buckets = new Map<string, Delta>()
     for (const delta of this.#deltas.values()) {
       const bucket = delta.minute - (delta.minute % rollup.size)
@@ -61,23 +62,24 @@ export class RollupDeltas {
       if (row === undefined) buckets.set(key, { ...delta, minute: bucket })
       else row.count += delta.count
     }
-    const rows = [...buckets.values()]
     const keys = rollup.byService
       ? `${rollup.column}, severity, service`
       : `${rollup.column}, severity`
-    const head = sql.raw(`insert into ${rollup.table} (${keys}, count) values `)
-    const upsert = sql.raw(
-      ` on conflict (${keys}) do update set count = ${rollup.table}.count + excluded.count`,
-    )
-    for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
-      const values = rows
-        .slice(at, at + ROWS_PER_STATEMENT)
-        .map((r) =>
-          rollup.byService
-            ? sql`(${r.minute}, ${r.severity}, ${r.service}, ${r.count})`
-            : sql`(${r.minute}, ${r.severity}, ${r.count})`,
-        )
-      await sql`${head}${sql.join(values)}${upsert}`.execute(tx)
+    const params: unknown[] = []
+    for (const r of buckets.values()) {
+      if (rollup.byService) params.push(r.minute, r.severity, r.service, r.count)
+      else params.push(r.minute, r.severity, r.count)
     }
+    await bulkInsert(
+      tx,
+      dialect,
+      {
+        head: `insert into ${rollup.table} (${keys}, count) values`,
+        tail: `on conflict (${keys}) do update set count = ${rollup.table}.count + excluded.count`,
+        width: rollup.byService ? 4 : 3,
+        rowsPerStatement: ROWS_PER_STATEMENT,
+      },
+      params,
+    )
   }
 }
