@@ -33,16 +33,26 @@ function passedOver(line: string, gate: LineGate | null = defaultRuleSet().gate)
   return gate.passesOver(bytes, 0, Buffer.byteLength(line), Buffer.byteLength(line) + 1)
 }
 
+function newlineOffsets(bytes: Buffer): number[] {
+  const offsets: number[] = []
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) offsets.push(at)
+
+  return offsets
+}
+
 /** What the rules make of a file: every incident candidate and the number of events. */
 async function outcome(path: string, rules: RuleSet, gated: boolean, chunkBytes: number) {
   const grouper = new Grouper()
   const found: string[] = []
+  const newlines = newlineOffsets(readFileSync(path))
   let events = 0
   await readFilesOnce({
     paths: [path],
     assemblers: (source) => createAssembler(source),
     log,
     chunkBytes,
+    // Small batches: many checkpoints, taken while events are held across lines.
+    batchEvents: 2,
     ...(gated ? { gate: () => rules.gate } : {}),
     sink: {
       commit(batch) {
@@ -51,7 +61,13 @@ async function outcome(path: string, rules: RuleSet, gated: boolean, chunkBytes:
           const verdict = rules.classify(event)
           if (verdict.severity === null) continue
           const { fingerprint } = grouper.group(event)
-          found.push(`${event.offset} ${verdict.severity} ${verdict.rule ?? ''} ${fingerprint}`)
+          const where = `${event.offset} line ${event.line}`
+          found.push(`${where} ${verdict.severity} ${verdict.rule ?? ''} ${fingerprint}`)
+        }
+        // A resumed read numbers lines from the checkpoint's count: it must be exact.
+        for (const checkpoint of batch.checkpoints) {
+          const before = newlines.filter((at) => at < checkpoint.offset).length
+          expect(checkpoint.linesRead, `lines before ${checkpoint.offset}`).toBe(before)
         }
 
         return Promise.resolve()
