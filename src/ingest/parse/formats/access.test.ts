@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { accessFormat } from './access.js'
+import { logfmtFormat } from './logfmt.js'
 
 describe('accessFormat', () => {
   it('sets the level from the status: 5xx error, 4xx warn, else info', () => {
@@ -40,5 +41,17 @@ describe('accessFormat', () => {
     expect(
       accessFormat.scan('1.2.3.4 - - [03/Dec/2024:13:58:26 +0000] "GET /" 9xx'),
     ).toBeUndefined()
+  })
+
+  it('leaves a logfmt record that quotes an access line to logfmt', () => {
+    // Four words before the bracket would pass for a virtual host and a host: but no host has `=`.
+    const line = 'level=w msg=x1.2.3.4 - - [03/Dec/2024:08:00:00 +0000] "GET / HTTP/1.1" 200 1'
+    expect(accessFormat.scan(line)).toBeUndefined()
+    expect(logfmtFormat.scan(line)).toBe('warn')
+    expect(
+      accessFormat.scan(
+        'www.example.com:443 1.2.3.4 - - [03/Dec/2024:08:00:00 +0000] "GET / HTTP/1.1" 503 1',
+      ),
+    ).toBe('error')
   })
 })

@@ -19,6 +19,9 @@ function shape(line: string): boolean {
   // `host ident user [` (or with a leading vhost): the bracket follows the third or fourth word.
   const s1 = line.indexOf(' ')
   if (s1 < 1 || s1 > 100) return false
+  // A host name or address has no `=`; a logfmt record (`level=warn msg=…`) opens with one.
+  const equals = line.indexOf('=')
+  if (equals !== -1 && equals < s1) return false
   const s2 = line.indexOf(' ', s1 + 1)
   const s3 = s2 === -1 ? -1 : line.indexOf(' ', s2 + 1)
   if (s3 === -1) return false
