@@ -8,6 +8,9 @@ import { candidatesFor, plainFormat } from './formats/index.js'
  * character are tried, the previous line's format first (files mostly keep to one), then the
  * plain-text fallback. A forced format replaces detection; lines it cannot
  * read fall back to plain text. Results are left in `format` and `level` (no allocation).
+ * The order must only save time: lines the line gate passes over are never detected, so a line
+ * that two formats accept could be read differently with the gate than without; formats are
+ * kept from overlapping (the gate's property test compares both readings).
  */
 export class FormatDetector {
   format: LineFormat = plainFormat
