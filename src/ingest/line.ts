@@ -26,11 +26,6 @@ export interface Line {
    * pass the line over.
    */
   gated?: boolean
-  /**
-   * For a gated line: how many consecutive lines, all passed over, it stands for (1 when
-   * absent). `number` is then the first one's, `end` the offset past the last one's newline.
-   */
-  count?: number
 }
 
 /** Settings of one watched source that the reading stages need. */

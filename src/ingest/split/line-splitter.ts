@@ -54,7 +54,6 @@ const GATED: Line = {
   partial: false,
   continuation: false,
   gated: true,
-  count: 1,
 }
 
 /** The text appended to a line cut at the length limit; `dropped` is in bytes. */
@@ -64,8 +63,7 @@ export function truncationMarker(dropped: number): string {
 
 /**
  * The text of a line handed on `gated` by the push of `chunk`, whose first byte is at file
- * offset `chunkOffset`: a single line (`count` 1). Gated lines are valid UTF-8 and lie wholly
- * inside their chunk.
+ * offset `chunkOffset`. Gated lines are valid UTF-8 and lie wholly inside their chunk.
  */
 export function gatedText(chunk: Buffer, chunkOffset: number, line: Line): string {
   const start = line.offset - chunkOffset
@@ -148,9 +146,8 @@ export class LineSplitter {
   /**
    * Splits the next bytes of the file; complete lines are appended to `out`. With a `gate`,
    * lines of the fast path that it passes over are handed on `gated`, without their text
-   * (`gatedText` decodes one while `chunk` is still at hand), consecutive ones as one run
-   * (`count`). A gated line is valid only until the next push, which reuses it: copy one to
-   * keep it.
+   * (`gatedText` decodes one while `chunk` is still at hand). A gated line is valid only until
+   * the next push, which reuses it: copy one to keep it.
    */
   push(chunk: Buffer, out: Line[], now = Date.now(), gate: LineGate | null = null): void {
     const length = chunk.length
@@ -221,8 +218,6 @@ export class LineSplitter {
     let pos = from
     const pool = this.#gatedPool
     let pooled = 0
-    // The gated line the previous line went into: consecutive ones travel as one run.
-    let run: Line | null = null
     for (;;) {
       // With a gate, one pass over the line finds its end and whether it can be passed over.
       const newline = gate === null ? chunk.indexOf(10, pos) : gate.scanLine(chunk, pos)
@@ -233,24 +228,17 @@ export class LineSplitter {
 
       number += 1
       if (gate !== null && gate.passedOver) {
-        if (run !== null) {
-          run.end = base + newline + 1
-          run.count = (run.count ?? 1) + 1
-        } else {
-          run = pool[pooled] ?? null
-          if (run === null) {
-            run = { ...GATED }
-            pool.push(run)
-          }
-          pooled++
-          run.offset = base + pos
-          run.end = base + newline + 1
-          run.number = number
-          run.count = 1
-          out.push(run)
+        let line = pool[pooled]
+        if (line === undefined) {
+          line = { ...GATED }
+          pool.push(line)
         }
+        pooled++
+        line.offset = base + pos
+        line.end = base + newline + 1
+        line.number = number
+        out.push(line)
       } else {
-        run = null
         out.push({
           text: utf8 ? utf8Slice(chunk, pos, end) : asciiText(chunk, pos, end),
           offset: base + pos,

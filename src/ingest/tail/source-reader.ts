@@ -96,17 +96,6 @@ export class SourceReader {
   readonly #warned = new Set<SplitReason>()
   readonly #lines: Line[] = []
   #held: HeldMark | null = null
-  readonly #runLine: Line = {
-    text: '',
-    offset: 0,
-    end: 0,
-    number: 0,
-    truncated: false,
-    partial: false,
-    continuation: false,
-    gated: true,
-    count: 1,
-  }
   #events: number
   #gated = 0
   #lastEventAt: number | null
@@ -226,58 +215,28 @@ export class SourceReader {
     this.dirty = true
     const before = events.length
     const assembler = this.#options.assembler
-    let read = 0
     let gated = 0
-    let decoded: Line[] | null = null
     // Indexed: a loop over a million lines a second is hot enough for its iterator to count.
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as Line
-      if (line.gated !== true) {
-        read++
-        assembler.push(line, events)
+      if (line.gated === true) {
+        if (chunk === undefined) throw new Error('a gated line outlived its chunk')
+        if (assembler.skip(line, events, chunk, line.offset - chunkOffset)) {
+          gated++
+          continue
+        }
+        // A copy: the splitter reuses gated lines, and the assembler may keep this one.
+        assembler.push(decodedCopy(line, gatedText(chunk, chunkOffset, line)), events)
         continue
       }
-
-      if (chunk === undefined) throw new Error('a gated line outlived its chunk')
-      const count = line.count ?? 1
-      read += count
-      // A run's lines one by one while the assembler holds an event; once a line passed over
-      // leaves it holding none, the rest pass over as well.
-      let at = line.offset
-      for (let left = count; left > 0; left--) {
-        const end = left === 1 ? line.end : chunk.indexOf(10, at - chunkOffset) + chunkOffset + 1
-        const one = count === 1 ? line : this.#gatedLine(at, end, line.number + count - left)
-        if (assembler.skip(one, events, chunk, at - chunkOffset)) {
-          gated++
-          if (left > 1 && assembler.heldOffset() === null) {
-            gated += left - 1
-            break
-          }
-        } else {
-          // A copy: the splitter reuses gated lines, and the assembler may keep this one.
-          const copy = decodedCopy(one, gatedText(chunk, chunkOffset, one))
-          assembler.push(copy, events)
-          if (one !== line) (decoded ??= []).push(copy)
-        }
-        at = end
-      }
+      assembler.push(line, events)
     }
-    ingestMetrics.linesRead.inc(read)
+    ingestMetrics.linesRead.inc(lines.length)
     if (gated > 0) ingestMetrics.linesGated.inc(gated)
-    this.#markHeld(lines, decoded)
+    this.#markHeld(lines)
     lines.length = 0
     this.#gated += gated
     this.#counted(events.length - before + gated, now)
-  }
-
-  // One line of a gated run, in an object reused for the next: the assembler reads it only.
-  #gatedLine(offset: number, end: number, number: number): Line {
-    const line = this.#runLine
-    line.offset = offset
-    line.end = end
-    line.number = number
-
-    return line
   }
 
   #flushAssembler(events: LogEvent[], force: boolean, now: number): void {
@@ -295,8 +254,7 @@ export class SourceReader {
     this.#lastEventAt = now
   }
 
-  /** `decoded`: lines decoded from within gated runs, which `lines` holds only as runs. */
-  #markHeld(lines: readonly Line[], decoded: readonly Line[] | null = null): void {
+  #markHeld(lines: readonly Line[]): void {
     const offset = this.#options.assembler.heldOffset()
     if (offset === null) {
       this.#held = null
@@ -305,8 +263,7 @@ export class SourceReader {
     }
     if (this.#held?.offset === offset) return
 
-    const line =
-      findLine(lines, offset) ?? (decoded === null ? undefined : findLine(decoded, offset))
+    const line = findLine(lines, offset)
     if (line === undefined) {
       // The assembler holds a line this reader never gave it; resume there with the best
       // line count known rather than lose the held bytes.
