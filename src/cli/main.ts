@@ -68,5 +68,15 @@ export async function runCli(argv: string[], makeContext = processContext): Prom
   }
 }
 
-const exitCode = await runCli(process.argv.slice(2))
-process.exitCode = exitCode
+// No top-level await: the build makes a CommonJS script of this module (see build-server.mjs).
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `alims: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
+    process.exitCode = 1
+  },
+)
