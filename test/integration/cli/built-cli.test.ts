@@ -138,7 +138,7 @@ describe('the built CLI', () => {
     }
   })
 
-  it('serves the UI and the API from the bundle, and stops with exit code 0 on SIGTERM', async () => {
+  it('serves the UI, the API and metrics from the bundle, and stops with exit code 0 on SIGTERM', async () => {
     const port = await freePort()
     const child = spawn(process.execPath, [join(root, 'bin', 'alims.js'), 'web'], {
       cwd: dir,
@@ -165,6 +165,10 @@ describe('the built CLI', () => {
       expect(await page.text()).toContain('<title>alims</title>')
       const unauthenticated = await fetch(`${base}/api/v1/incidents`)
       expect(unauthenticated.status).toBe(401)
+      // The bundled metric classes and prom-client's process metrics, loaded from node_modules.
+      const metrics = await (await fetch(`${base}/metrics`)).text()
+      expect(metrics).toContain('alims_process_resident_memory_bytes')
+      expect(metrics).toMatch(/alims_http_requests_total\{[^}]*status="401"[^}]*\} 1/)
     } finally {
       child.kill('SIGTERM')
     }
