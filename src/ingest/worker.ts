@@ -43,8 +43,11 @@ const BACKLOG_HOLD: HoldOptions = { candidates: 100_000, groups: 400, ms: 2_000 
  */
 const BACKLOG_READ_EVENTS = 1_000
 
+// `log`: the caller's component logger; the rules take a component of their own, from the root
+// logger (pino would repeat the `component` key in a child of a child).
 async function createStages(
   deps: IngestDeps,
+  log: Logger,
   watchRules: boolean,
   hold?: HoldOptions,
 ): Promise<Stages> {
@@ -52,7 +55,7 @@ async function createStages(
   const rules = await LiveRules.open({ path: config.rulesPath, log: logger, watch: watchRules })
   const store = new IncidentStore({
     database,
-    logger,
+    logger: log,
     saveCheckpoints,
     hooks: ticketStoreHooks(ticketPolicy(config)),
   })
@@ -85,13 +88,13 @@ export async function startWorker(deps: IngestDeps): Promise<RunningWorker> {
   const log = logger.child({ component: 'worker' })
   // The ServiceNow client (HTTP, TLS) is loaded by the worker alone, not by `alims ingest`.
   const { startTicketDrainer } = await import('../tickets/ticket-drainer.js')
-  const { rules, pipeline } = await createStages({ ...deps, logger: log }, true)
+  const { rules, pipeline } = await createStages(deps, log, true)
   const tailer = new Tailer({
     globs: config.logPaths,
     cwd: config.cwd,
     assemblers: (source) => createAssembler(source),
     sink: pipeline,
-    log: log.child({ component: 'tail' }),
+    log: logger.child({ component: 'tail' }),
     checkpoints: await loadCheckpoints(database.db),
     startAt: config.startAt,
     maxLineBytes: config.maxLineBytes,
@@ -103,7 +106,7 @@ export async function startWorker(deps: IngestDeps): Promise<RunningWorker> {
   }
   process.on('SIGHUP', onHangup)
   tailer.start()
-  const stopDrainer = startTicketDrainer({ database, config, logger: log })
+  const stopDrainer = startTicketDrainer({ database, config, logger })
   log.info({ paths: config.logPaths }, 'worker started')
 
   return {
@@ -136,7 +139,7 @@ export async function ingestFiles(
 ): Promise<IngestReport> {
   const { config, logger, database } = deps
   const log = logger.child({ component: 'ingest' })
-  const { rules, pipeline } = await createStages({ ...deps, logger: log }, false, BACKLOG_HOLD)
+  const { rules, pipeline } = await createStages(deps, log, false, BACKLOG_HOLD)
   try {
     const files = await readFilesOnce({
       paths,
