@@ -29,6 +29,11 @@ function find(argv: string[]): { entry: CommandEntry; rest: string[] } | null {
   return null
 }
 
+// An error no command expected: its stack, for the bug report.
+function unexpected(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+}
+
 /** Runs the command that `argv` names and resolves to the exit code. */
 export async function runCli(argv: string[], makeContext = processContext): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -60,9 +65,7 @@ export async function runCli(argv: string[], makeContext = processContext): Prom
 
       return error.code === 'USAGE' ? 2 : 1
     }
-    context.stderr.write(
-      `alims: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    )
+    context.stderr.write(`alims: ${unexpected(error)}\n`)
 
     return 1
   }
@@ -74,9 +77,7 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (error: unknown) => {
-    process.stderr.write(
-      `alims: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    )
+    process.stderr.write(`alims: ${unexpected(error)}\n`)
     process.exitCode = 1
   },
 )

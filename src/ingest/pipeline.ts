@@ -24,8 +24,8 @@ export interface HoldOptions {
   /** Candidates held before they are stored; 0 stores every batch as it comes. */
   candidates: number
   /**
-   * Fingerprints held before they are stored (default: no limit but `candidates`). What a held
-   * batch keeps grows with its fingerprints, each with a few samples, not with its candidates.
+   * Fingerprints held before they are stored (default: no limit but `candidates`): each keeps
+   * up to the store's first and latest samples, so they bound the events a held batch keeps.
    */
   groups?: number
   /** Longest time, in ms, between the first held batch and the commit. */
